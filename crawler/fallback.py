@@ -1,0 +1,22 @@
+"""The generic main-text extractor used when an outlet's selectors find no body."""
+
+from __future__ import annotations
+
+from crawler.textnorm import clean_text
+
+
+def main_text_paragraphs(html: str) -> tuple[str, ...]:
+    """Paragraphs of the page's main text as trafilatura sees it, or () when it finds none."""
+    import trafilatura  # imported late: heavy, and only needed when selectors fail
+
+    text = trafilatura.extract(
+        html,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        favor_precision=True,
+        deduplicate=True,
+    )
+    if not text:
+        return ()
+    return tuple(p for p in (clean_text(line) for line in text.splitlines()) if p)

@@ -1,0 +1,46 @@
+"""Language of an article's text: Russian, Belarusian or English."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+LANGUAGES = ("ru", "be", "en")
+# Letters that only Belarusian of the three uses, and ones only Russian uses.
+_BELARUSIAN = set("ўЎіІ")
+_RUSSIAN = set("иИщЩъЪ")
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect_language(text: str, hint: str | None = None) -> str:
+    """The article's language; the edition's language wins when the text is too short to tell."""
+    sample = text[:4000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 40:
+        return hint or "und"
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in sample)
+    if cyrillic > letters / 2:
+        return _cyrillic_language(sample, hint)
+    lang, prob = _identifier().classify(sample)
+    return str(lang) if prob >= 0.8 or hint is None else hint
+
+
+def _cyrillic_language(sample: str, hint: str | None) -> str:
+    # The two alphabets differ in a few letters; counting them is more reliable
+    # than a statistical model on short texts that share most words.
+    be = sum(ch in _BELARUSIAN for ch in sample)
+    ru = sum(ch in _RUSSIAN for ch in sample)
+    if be > 2 * ru and be >= 3:
+        return "be"
+    if ru > 2 * be and ru >= 3:
+        return "ru"
+    lang, _prob = _identifier().classify(sample)
+    return str(lang) if lang in ("ru", "be") else (hint or "ru")

@@ -1,0 +1,203 @@
+"""Ground truth for the replica: the articles it serves, loaded from TOML files."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+OUTLETS = ("charter97", "pozirk")
+OUTLET_LANGS: dict[str, tuple[str, ...]] = {
+    "charter97": ("ru", "be", "en"),
+    "pozirk": ("ru", "be"),
+}
+MINSK = timezone(timedelta(hours=3), "Europe/Minsk")
+ARTICLES_ROOT = Path(__file__).parent / "articles"
+
+_REQUIRED = ("id", "lang", "published", "section", "title", "lead", "body", "relevant")
+_OPTIONAL = ("author", "image", "themes", "outlet")
+_SECTION_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FILE_RE = re.compile(r"^(?P<lang>[a-z]{2})-(?P<id>\d+)\.toml$")
+
+
+class InvalidArticle(ValueError):
+    """An article's data breaks the corpus rules; the message names the outlet and id."""
+
+
+@dataclass(frozen=True)
+class ReplicaArticle:
+    """One article as the replica publishes it, and as a perfect crawler would store it."""
+
+    outlet: str
+    id: int
+    lang: str
+    published: datetime
+    section: str
+    title: str
+    lead: str
+    body: tuple[str, ...]
+    author: str | None = None
+    image: str | None = None
+    relevant: bool = False
+    themes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        problem = next(_problems(self), None)
+        if problem is not None:
+            raise InvalidArticle(f"{self.outlet} article {self.id}: {problem}")
+
+    @property
+    def path(self) -> str:
+        """The site-relative URL of the article page, as the outlet writes it."""
+        if self.outlet == "charter97":
+            d = self.published
+            return f"/{self.lang}/news/{d.year}/{d.month}/{d.day}/{self.id}/"
+        return f"/{self.lang}/news/{self.id}"
+
+    @property
+    def published_utc(self) -> datetime:
+        return self.published.astimezone(UTC)
+
+
+def _problems(article: ReplicaArticle) -> Iterator[str]:
+    """Yield what is wrong with an article (construction raises on the first)."""
+    if article.outlet not in OUTLETS:
+        yield f"unknown outlet {article.outlet!r}"
+    if isinstance(article.id, bool) or not isinstance(article.id, int) or article.id <= 0:
+        yield f"id must be a positive int, got {article.id!r}"
+    if article.lang not in OUTLET_LANGS.get(article.outlet, ()):
+        yield f"language {article.lang!r} is not published by {article.outlet}"
+    if not isinstance(article.published, datetime) or (
+        article.published.utcoffset() != MINSK.utcoffset(None)
+    ):
+        yield "published must be aware and in Minsk time (UTC+3)"
+    if not _SECTION_RE.match(article.section):
+        yield f"section {article.section!r} is not a lowercase slug"
+    if not article.title.strip() or not article.lead.strip():
+        yield "title and lead must not be empty"
+    if not article.body or not all(p.strip() for p in article.body):
+        yield "body must be a non-empty list of non-empty paragraphs"
+    if article.image is not None and not article.image.startswith("/images/"):
+        yield f"image must be a site path under /images/, got {article.image!r}"
+
+
+def parse_article(outlet: str, data: dict[str, Any]) -> ReplicaArticle:
+    """Build an article from the TOML (or JSON) field layout; ValueError on bad data."""
+    try:
+        return _parse(outlet, data)
+    except InvalidArticle:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidArticle(f"{outlet} article {data.get('id', '?')}: {exc}") from exc
+
+
+def _parse(outlet: str, data: dict[str, Any]) -> ReplicaArticle:
+    unknown = set(data) - set(_REQUIRED) - set(_OPTIONAL)
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    missing = [name for name in _REQUIRED if name not in data]
+    if missing:
+        raise ValueError(f"missing fields {missing}")
+    if data.get("outlet", outlet) != outlet:
+        raise ValueError(f"outlet {data['outlet']!r} does not match {outlet!r}")
+    return ReplicaArticle(
+        outlet=outlet,
+        id=data["id"],
+        lang=_text(data, "lang"),
+        published=_minsk_time(data["published"]),
+        section=_text(data, "section"),
+        title=_text(data, "title"),
+        lead=_text(data, "lead"),
+        body=_texts(data, "body"),
+        author=_optional_text(data, "author"),
+        image=_optional_text(data, "image"),
+        relevant=_flag(data, "relevant"),
+        themes=_texts(data, "themes"),
+    )
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data[name]
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    return value.strip()
+
+
+def _optional_text(data: dict[str, Any], name: str) -> str | None:
+    if data.get(name) is None:
+        return None
+    return _text(data, name) or None
+
+
+def _texts(data: dict[str, Any], name: str) -> tuple[str, ...]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{name} must be a list of strings")
+    return tuple(v.strip() for v in value)
+
+
+def _flag(data: dict[str, Any], name: str) -> bool:
+    value = data[name]
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be true or false")
+    return value
+
+
+def _minsk_time(value: object) -> datetime:
+    """Accept "YYYY-MM-DD HH:MM" (Minsk), ISO 8601 with an offset, or a TOML datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        raise TypeError(f"published must be a date and time, got {value!r}")
+    if value.tzinfo is None:
+        return value.replace(tzinfo=MINSK)
+    return value.astimezone(MINSK)
+
+
+def load_file(outlet: str, path: Path) -> ReplicaArticle:
+    """Parse one `<lang>-<id>.toml` file; ValueError names the file."""
+    try:
+        with path.open("rb") as fh:
+            article = parse_article(outlet, tomllib.load(fh))
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    match = _FILE_RE.match(path.name)
+    if not match or (match["lang"], int(match["id"])) != (article.lang, article.id):
+        raise ValueError(f"{path}: file name must be {article.lang}-{article.id}.toml")
+    return article
+
+
+def article_files(root: Path, outlet: str) -> list[Path]:
+    """The TOML files of one outlet under a corpus root (missing folder: none)."""
+    folder = root / outlet
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def newest_first(articles: Iterable[ReplicaArticle]) -> list[ReplicaArticle]:
+    return sorted(articles, key=lambda a: (a.published, a.id), reverse=True)
+
+
+def load_corpus(root: Path | None = None, extra_dir: Path | None = None) -> list[ReplicaArticle]:
+    """Load every outlet's articles from root (default: the packaged corpus) and extra_dir."""
+    seen: dict[tuple[str, int], Path] = {}
+    articles: list[ReplicaArticle] = []
+    for folder in (root or ARTICLES_ROOT, extra_dir):
+        if folder is None:
+            continue
+        for outlet in OUTLETS:
+            for path in article_files(folder, outlet):
+                article = load_file(outlet, path)
+                key = (outlet, article.id)
+                if key in seen:
+                    raise ValueError(f"{path}: {outlet} article {article.id} also in {seen[key]}")
+                seen[key] = path
+                articles.append(article)
+    logger.debug("loaded %d replica articles", len(articles))
+    return newest_first(articles)

@@ -1,0 +1,161 @@
+"""Writing the archive: sources, articles and crawl runs, each in its own short transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
+
+from storage import migrate
+from storage.engine import ArchiveError, create_archive_engine, database_url
+from storage.models import ArticleRow, CrawlRun, SourceRow
+
+if TYPE_CHECKING:
+    from crawler.extract import Article
+
+log = logging.getLogger(__name__)
+
+NEW, KNOWN_URL, SAME_TEXT = "new", "known-url", "same-text"
+
+
+@dataclass
+class RunTotals:
+    """What a finished crawl reports into its crawl_runs row."""
+
+    status: str
+    pages_fetched: int = 0
+    article_pages_fetched: int = 0
+    articles_new: int = 0
+    articles_skipped: int = 0
+    articles_duplicate: int = 0
+    articles_rejected: int = 0
+    rejected_reasons: dict[str, int] = field(default_factory=dict)
+    fetch_errors: int = 0
+    fallback_used: int = 0
+    no_date: int = 0
+    message: str | None = None
+
+
+class Archive:
+    """The write side of the archive, over one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db: str, *, upgrade: bool = True) -> Archive:
+        """Open (and by default create or upgrade) the archive at a path or URL."""
+        engine = create_archive_engine(database_url(db))
+        if upgrade:
+            try:
+                migrate.upgrade(engine)
+            except OperationalError as exc:
+                engine.dispose()
+                raise ArchiveError(f"cannot open archive {db}: {exc.orig}") from None
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def register_source(self, source_id: str, name: str, canonical_base: str) -> None:
+        with self.engine.begin() as conn:
+            if conn.scalar(select(SourceRow.id).where(SourceRow.id == source_id)) is None:
+                conn.execute(SourceRow.__table__.insert().values(
+                    id=source_id, name=name, canonical_base=canonical_base, first_seen_at=_now()
+                ))
+            else:
+                conn.execute(update(SourceRow).where(SourceRow.id == source_id).values(
+                    name=name, canonical_base=canonical_base
+                ))
+
+    def start_run(self, source_id: str, trigger: str, base_url: str, pid: int | None) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                CrawlRun.__table__.insert().values(
+                    source_id=source_id, trigger=trigger, base_url=base_url, pid=pid,
+                    started_at=_now(), status="running", **_zero_counts(),
+                )
+            )
+            assert result.inserted_primary_key is not None
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, totals: RunTotals) -> None:
+        values = dict(vars(totals))
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(CrawlRun).where(CrawlRun.id == run_id).values(finished_at=_now(), **values)
+            )
+
+    def fail_abandoned_runs(self, is_alive: Callable[[int], bool]) -> int:
+        """Mark runs left 'running' by a process that no longer exists as failed."""
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(CrawlRun.id, CrawlRun.pid).where(CrawlRun.status == "running")
+            ).all()
+            dead = [r.id for r in rows if r.pid is None or not is_alive(r.pid)]
+            if dead:
+                conn.execute(
+                    update(CrawlRun).where(CrawlRun.id.in_(dead)).values(
+                        status="failed", finished_at=_now(),
+                        message="interrupted: the crawl process ended without finishing",
+                    )
+                )
+        return len(dead)
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        """Those of `urls` that are already in the archive."""
+        wanted = list(dict.fromkeys(urls))
+        known: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                known.update(conn.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk))))
+        return known
+
+    def store_article(self, article: Article, run_id: int | None = None) -> str:
+        """Insert one article in its own transaction; says whether it was new."""
+        with self.engine.begin() as conn:
+            if conn.scalar(select(ArticleRow.id).where(ArticleRow.url == article.url)):
+                return KNOWN_URL
+            if conn.scalar(select(ArticleRow.id).where(ArticleRow.text_hash == article.text_hash)):
+                return SAME_TEXT
+            conn.execute(ArticleRow.__table__.insert().values(**_article_values(article, run_id)))
+        return NEW
+
+
+def _article_values(article: Article, run_id: int | None) -> dict[str, object]:
+    return {
+        "source_id": article.outlet,
+        "url": article.url,
+        "outlet_article_id": article.outlet_article_id,
+        "edition": article.edition,
+        "language": article.language,
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "author": article.author,
+        "published_at": article.published_at,
+        "fetched_at": article.fetched_at,
+        "image_url": article.image_url,
+        "text_hash": article.text_hash,
+        "word_count": sum(len(p.split()) for p in ((article.lead or ""), *article.paragraphs)),
+        "extractor": article.extractor,
+        "fetched_url": article.fetched_url,
+        "crawl_run_id": run_id,
+    }
+
+
+def _zero_counts() -> dict[str, object]:
+    counts: dict[str, object] = {k: 0 for k, v in vars(RunTotals("running")).items()
+                                 if isinstance(v, int)}
+    counts["rejected_reasons"] = {}
+    return counts
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
