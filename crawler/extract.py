@@ -65,7 +65,8 @@ def extract_article(html: str, url: str, source: Source, fetched_at: datetime) -
     except (etree.ParserError, ValueError) as exc:
         return Rejected("unparseable", url, str(exc)[:200])
     rules = source.extract
-    container = _first(doc, rules.container) or doc
+    found = _first(doc, rules.container)
+    container = doc if found is None else found
     title = _title(doc, container, rules)
     if not title:
         return Rejected("no-title", url)

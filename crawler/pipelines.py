@@ -1,0 +1,60 @@
+"""Ordered pipeline stages: each fills in an article or drops it with a reason."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.extract import Article, Rejected, extract_article
+from crawler.items import ArticlePage
+from crawler.rejections import DuplicateArticle, RejectedPage
+from storage.archive import NEW
+
+log = logging.getLogger(__name__)
+
+
+class _Stage:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> _Stage:
+        return cls(crawler)
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+    def count(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)
+
+
+class ExtractStage(_Stage):
+    """HTML to Article, or a RejectedPage counted under its reason."""
+
+    def process_item(self, item: ArticlePage) -> Article:
+        result = extract_article(item.html, item.url, self.spider.source, item.fetched_at)
+        if isinstance(result, Rejected):
+            self.count(f"belmon/rejected/{result.reason}")
+            raise RejectedPage(result.reason, result.url, result.detail)
+        if result.extractor == "fallback":
+            self.count("belmon/fallback")
+        if result.published_at is None:
+            self.count("belmon/no_date")
+        return result
+
+
+class StoreStage(_Stage):
+    """Writes each article in its own transaction, so a killed crawl loses at most one."""
+
+    def process_item(self, article: Article) -> Article:
+        outcome = self.spider.archive.store_article(article, self.spider.run_id)
+        if outcome != NEW:
+            self.count("belmon/duplicate")
+            raise DuplicateArticle(outcome, article.url)
+        self.count("belmon/new")
+        log.info("%s: new article %s — %s", article.outlet, article.url, article.title[:80])
+        return article

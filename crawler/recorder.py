@@ -1,0 +1,72 @@
+"""The run record: turns a closed spider's stats into its crawl_runs row."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from storage.archive import RunTotals
+
+log = logging.getLogger(__name__)
+
+
+class RunRecorder:
+    """Scrapy extension: on spider_closed, writes the run's counts and status."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.crawler.stats is not None
+        totals = run_totals(self.crawler.stats.get_stats(), reason)
+        spider.archive.finish_run(spider.run_id, totals)  # type: ignore[attr-defined]
+        log.info("%s: run %s %s", spider.name, spider.run_id, totals.status)  # type: ignore[attr-defined]
+
+
+def run_totals(stats: dict[str, Any], reason: str) -> RunTotals:
+    """Counts and a status (ok, partial, failed) from Scrapy's stats. Pure."""
+    rejected = _by_prefix(stats, "belmon/rejected/")
+    fetch_errors = _by_prefix(stats, "belmon/fetch_errors/")
+    discovery = int(stats.get("belmon/discovery_pages", 0))
+    totals = RunTotals(
+        status="ok",
+        pages_fetched=discovery + int(stats.get("belmon/article_pages", 0)),
+        article_pages_fetched=int(stats.get("belmon/article_pages", 0)),
+        articles_new=int(stats.get("belmon/new", 0)),
+        articles_skipped=int(stats.get("belmon/skipped_known", 0)),
+        articles_duplicate=int(stats.get("belmon/duplicate", 0)),
+        articles_rejected=sum(rejected.values()),
+        rejected_reasons=rejected,
+        fetch_errors=sum(fetch_errors.values()),
+        fallback_used=int(stats.get("belmon/fallback", 0)),
+        no_date=int(stats.get("belmon/no_date", 0)),
+    )
+    errors = int(stats.get("log_count/ERROR", 0))
+    if reason != "finished":
+        totals.status, totals.message = "failed", f"crawl stopped: {reason}"
+    elif discovery == 0:
+        totals.status = "failed"
+        totals.message = "no discovery page could be fetched" + _errors_text(fetch_errors)
+    elif fetch_errors or rejected or errors:
+        totals.status = "partial"
+        totals.message = _errors_text(fetch_errors).lstrip("; ") or None
+    return totals
+
+
+def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix):]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+
+
+def _errors_text(fetch_errors: dict[str, int]) -> str:
+    if not fetch_errors:
+        return ""
+    return "; fetch errors: " + ", ".join(f"{k} {v}" for k, v in sorted(fetch_errors.items()))

@@ -1,0 +1,57 @@
+"""Scrapy settings for a belmon crawl: politeness on by default, built once from the options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crawler.sources import Source
+
+if TYPE_CHECKING:
+    from crawler.run import CrawlOptions
+
+USER_AGENT = "belmon/0.1 (media monitor of Belarus-China coverage; +https://github.com/belmon/belmon)"
+
+
+def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, Any]:
+    """Settings for one crawler process fetching `sources`."""
+    return {
+        "BOT_NAME": "belmon",
+        "USER_AGENT": options.user_agent or USER_AGENT,
+        "ROBOTSTXT_OBEY": options.obey_robots,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "LOG_ENABLED": True,
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "DOWNLOAD_TIMEOUT": options.timeout,
+        "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
+        "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        "REDIRECT_MAX_TIMES": 5,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "DOWNLOAD_DELAY": 1.0 if options.download_delay is None else options.download_delay,
+        "DOWNLOAD_DELAY_JITTER": 0.5,
+        "DOWNLOAD_SLOTS": download_slots(sources, options.download_delay),
+        "ITEM_PIPELINES": {
+            "crawler.pipelines.ExtractStage": 100,
+            "crawler.pipelines.StoreStage": 900,
+        },
+        "EXTENSIONS": {"crawler.recorder.RunRecorder": 0},
+        "DEFAULT_DROPITEM_LOG_LEVEL": "INFO",
+    }
+
+
+def download_slots(sources: list[Source], delay: float | None) -> dict[str, dict[str, Any]]:
+    """Per-host delay and concurrency from each outlet's politeness settings."""
+    slots: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        for host in source.hosts:
+            slots[host] = {
+                "delay": source.politeness.download_delay if delay is None else delay,
+                "concurrency": source.politeness.concurrency,
+                "jitter": 0.5,
+            }
+    return slots

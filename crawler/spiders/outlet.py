@@ -1,0 +1,121 @@
+"""The one spider: discovers an outlet's new articles from its feeds and listing pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.feeds import feed_links
+from crawler.items import ArticlePage
+from crawler.sources import Edition, Source
+from crawler.urls import ArticleRef, article_ref
+
+if TYPE_CHECKING:
+    from crawler.run import CrawlOptions
+    from storage.archive import Archive
+
+
+class OutletSpider(scrapy.Spider):
+    """Follows one Source: feeds and listing pages in, article pages out.
+
+    Incremental: a URL already in the archive is not fetched again, and paging
+    through a listing stops at the first page that holds nothing new.
+    """
+
+    name = "outlet"
+
+    def __init__(
+        self, source: Source, archive: Archive, run_id: int, options: CrawlOptions, **kw: Any
+    ) -> None:
+        super().__init__(name=source.id, **kw)
+        self.source = source
+        self.archive = archive
+        self.run_id = run_id
+        self.options = options
+        self.allowed_domains = list(source.hosts)
+        self._skipped: set[str] = set()
+        self._queued: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Any]:
+        for edition in self.source.editions:
+            for feed in edition.feeds:
+                yield scrapy.Request(
+                    self.source.url(feed), callback=self.parse_feed, errback=self.on_error,
+                    cb_kwargs={"edition": edition}, meta={"belmon_kind": "feed"},
+                )
+            yield self._listing_request(edition, 1)
+
+    def _listing_request(self, edition: Edition, page: int) -> scrapy.Request:
+        return scrapy.Request(
+            self.source.url(edition.listing_path(page)), callback=self.parse_listing,
+            errback=self.on_error, cb_kwargs={"edition": edition, "page": page},
+            meta={"belmon_kind": "listing", "belmon_page": page},
+        )
+
+    def parse_feed(self, response: Response, edition: Edition) -> Iterator[scrapy.Request]:
+        self._count("belmon/discovery_pages")
+        refs = self._refs(feed_links(response.body), response.url)
+        yield from self._article_requests(refs)
+
+    def parse_listing(
+        self, response: Response, edition: Edition, page: int
+    ) -> Iterator[scrapy.Request]:
+        self._count("belmon/discovery_pages")
+        hrefs = response.css(f"{self.source.listing_link_selector}::attr(href)").getall()
+        refs = self._refs(hrefs, response.url)
+        requests = list(self._article_requests(refs))
+        yield from requests
+        more = bool(requests) or (self.options.refetch and bool(refs))
+        if more and page < self.options.max_pages:
+            yield self._listing_request(edition, page + 1)
+
+    def parse_article(self, response: Response, ref: ArticleRef) -> Iterator[ArticlePage]:
+        self._count("belmon/article_pages")
+        html = response.text if isinstance(response, TextResponse) else ""
+        yield ArticlePage(
+            source_id=self.source.id, url=response.url, html=html,
+            fetched_at=datetime.now(UTC), status=response.status,
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if (
+            failure.check(HttpError)
+            and request.meta.get("belmon_kind") == "listing"
+            and request.meta.get("belmon_page", 1) > 1
+            and failure.value.response.status == 404
+        ):
+            return  # paged past the end of the listing
+        kind = request.meta.get("belmon_kind", "article")
+        self._count(f"belmon/fetch_errors/{kind}")
+        self.logger.warning("%s: could not fetch %s: %s", self.source.id, request.url,
+                            failure.getErrorMessage())
+
+    def _refs(self, hrefs: Iterable[str], page_url: str) -> list[ArticleRef]:
+        refs = (article_ref(self.source, href, page_url) for href in hrefs)
+        return list({ref.url: ref for ref in refs if ref is not None}.values())
+
+    def _article_requests(self, refs: list[ArticleRef]) -> Iterator[scrapy.Request]:
+        fresh = [r for r in refs if r.url not in self._queued]
+        known = set() if self.options.refetch else self.archive.known_urls(r.url for r in fresh)
+        for ref in fresh:
+            if ref.url in known:
+                if ref.url not in self._skipped:
+                    self._skipped.add(ref.url)
+                    self._count("belmon/skipped_known")
+                continue
+            self._queued.add(ref.url)
+            yield scrapy.Request(
+                self.source.url(ref.path), callback=self.parse_article, errback=self.on_error,
+                cb_kwargs={"ref": ref}, meta={"belmon_kind": "article"},
+            )
+
+    def _count(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)

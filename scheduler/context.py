@@ -1,0 +1,57 @@
+"""Turning command-line settings into the objects a command works on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from crawler.sources import Source, SourceError, load_sources
+from scheduler.config import default_db_path
+from storage.archive import Archive
+from storage.engine import database_url
+
+
+def resolve_db(db: str | None) -> str:
+    """The archive URL; the default file's folder is created, a user's path is taken as given."""
+    if db:
+        return database_url(db)
+    path = default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return database_url(path)
+
+
+def open_archive(db: str | None) -> Archive:
+    return Archive.open(resolve_db(db))
+
+
+def select_sources(
+    names: Sequence[str], sources_file: str | None, base_urls: Sequence[str] = ()
+) -> list[Source]:
+    """The outlets a command names (all enabled ones for 'all' or none), with base URLs applied."""
+    registry = load_sources(Path(sources_file) if sources_file else None)
+    wanted = list(names) or ["all"]
+    if "all" in wanted:
+        wanted = [sid for sid, s in registry.items() if s.enabled]
+    unknown = [n for n in wanted if n not in registry]
+    if unknown:
+        raise SourceError(f"unknown outlet {unknown[0]!r}; known: {', '.join(registry)}")
+    chosen = {sid: registry[sid] for sid in dict.fromkeys(wanted)}
+    for sid, url in _parse_base_urls(base_urls, list(chosen)).items():
+        if sid not in chosen:
+            raise SourceError(f"--base-url names {sid!r}, which is not being crawled")
+        chosen[sid] = chosen[sid].with_base_url(url)
+    return list(chosen.values())
+
+
+def _parse_base_urls(values: Sequence[str], chosen: list[str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for value in values:
+        sid, sep, url = value.partition("=")
+        if not sep or "://" in sid:
+            if len(chosen) != 1:
+                raise SourceError("with several outlets, give --base-url as OUTLET=URL")
+            sid, url = chosen[0], value
+        if not url.startswith(("http://", "https://")):
+            raise SourceError(f"--base-url {value!r}: not an http(s) URL")
+        result[sid] = url
+    return result

@@ -1,0 +1,47 @@
+"""Plain-text tables and summaries for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.queries import RunView
+
+
+def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
+    """Rows as an aligned text table."""
+    cells = [[_cell(v, max_width) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _cell(value: Any, max_width: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def runs_table(runs: Sequence[RunView]) -> str:
+    columns = ("outlet", "run", "trigger", "status", "started (UTC)", "pages", "articles",
+               "new", "skipped", "dupes", "rejected")
+    rows = [
+        (r.source_id, r.id, r.trigger, r.status, r.started_at, r.pages_fetched,
+         r.article_pages_fetched, r.articles_new, r.articles_skipped, r.articles_duplicate,
+         _rejected(r))
+        for r in runs
+    ]
+    return table(columns, rows)
+
+
+def _rejected(run: RunView) -> str:
+    if not run.articles_rejected:
+        return "0"
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(run.rejected_reasons.items()))
+    return f"{run.articles_rejected} ({reasons})"

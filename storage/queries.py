@@ -1,0 +1,61 @@
+"""Reading the archive for the CLI: counts, run records, summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from storage.engine import READ_ONLY
+from storage.models import ArticleRow, CrawlRun
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One crawl_runs row as plain data."""
+
+    id: int
+    source_id: str
+    trigger: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    pages_fetched: int
+    article_pages_fetched: int
+    articles_new: int
+    articles_skipped: int
+    articles_duplicate: int
+    articles_rejected: int
+    rejected_reasons: dict[str, Any]
+    fetch_errors: int
+    fallback_used: int
+    no_date: int
+    message: str | None
+
+
+def article_counts(engine: Engine) -> dict[str, int]:
+    """Articles per outlet."""
+    stmt = select(ArticleRow.source_id, func.count()).group_by(ArticleRow.source_id)
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        return {str(sid): int(n) for sid, n in conn.execute(stmt)}
+
+
+def runs_by_id(engine: Engine, ids: list[int]) -> list[RunView]:
+    stmt = select(CrawlRun).where(CrawlRun.id.in_(ids)).order_by(CrawlRun.id)
+    return _runs(engine, stmt)
+
+
+def last_runs(engine: Engine) -> list[RunView]:
+    """The newest run of every outlet."""
+    newest = select(func.max(CrawlRun.id)).group_by(CrawlRun.source_id).scalar_subquery()
+    stmt = select(CrawlRun).where(CrawlRun.id.in_(newest)).order_by(CrawlRun.source_id)
+    return _runs(engine, stmt)
+
+
+def _runs(engine: Engine, stmt: Any) -> list[RunView]:
+    names = RunView.__dataclass_fields__
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        rows = conn.execute(stmt).mappings().all()
+    return [RunView(**{k: row[k] for k in names}) for row in rows]
