@@ -6,14 +6,15 @@ import hashlib
 import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # no-break spaces are the author's and stay
+_ANY_SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({c: '"' for c in "«»„“”‟″〝〞＂'‘’‚‛`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹘﹣－"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def clean_text(text: str) -> str:
-    """Text as a reader sees it: NFC, invisible characters gone, whitespace collapsed."""
+    """Text as a reader sees it: NFC, invisible characters gone, runs of spaces collapsed."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     return _SPACE.sub(" ", text).strip()
 
@@ -21,7 +22,7 @@ def clean_text(text: str) -> str:
 def fold_text(text: str) -> str:
     """Text reduced for comparison: case, quotes, dashes, ё and spacing folded."""
     text = clean_text(text).casefold().translate(_QUOTES).translate(_DASHES)
-    return text.replace("ё", "е")
+    return _ANY_SPACE.sub(" ", text).replace("ё", "е")
 
 
 def text_hash(paragraphs: tuple[str, ...] | list[str]) -> str:

@@ -117,7 +117,8 @@ def _header(lang: str, now: datetime) -> str:
         '<a href="/ru/rss/all/">RSS</a></nav>'
     )
     clock = f'<div class="header__date">{esc(visit_clock(now))}</div>' if lang == "en" else ""
-    return f'<header class="header"><a class="header__logo" href="/">Charter97</a>{nav}{clock}</header>'
+    logo = '<a class="header__logo" href="/">Charter97</a>'
+    return f'<header class="header">{logo}{nav}{clock}</header>'
 
 
 def _shell(lang: str, title: str, head: str, main: str, now: datetime) -> str:

@@ -181,23 +181,31 @@ def article_files(root: Path, outlet: str) -> list[Path]:
 
 
 def newest_first(articles: Iterable[ReplicaArticle]) -> list[ReplicaArticle]:
+    """Sorted by publication time, newest first; a tie puts the higher id first."""
     return sorted(articles, key=lambda a: (a.published, a.id), reverse=True)
 
 
+def load_folder(folder: Path) -> dict[tuple[str, int], ReplicaArticle]:
+    """Every outlet's articles in one `<outlet>/<lang>-<id>.toml` folder, keyed by (outlet, id)."""
+    found: dict[tuple[str, int], tuple[ReplicaArticle, Path]] = {}
+    for outlet in OUTLETS:
+        for path in article_files(folder, outlet):
+            article = load_file(outlet, path)
+            key = (outlet, article.id)
+            if key in found:
+                raise ValueError(f"{path}: {outlet} article {article.id} also in {found[key][1]}")
+            found[key] = (article, path)
+    return {key: article for key, (article, _) in found.items()}
+
+
 def load_corpus(root: Path | None = None, extra_dir: Path | None = None) -> list[ReplicaArticle]:
-    """Load every outlet's articles from root (default: the packaged corpus) and extra_dir."""
-    seen: dict[tuple[str, int], Path] = {}
-    articles: list[ReplicaArticle] = []
-    for folder in (root or ARTICLES_ROOT, extra_dir):
-        if folder is None:
-            continue
-        for outlet in OUTLETS:
-            for path in article_files(folder, outlet):
-                article = load_file(outlet, path)
-                key = (outlet, article.id)
-                if key in seen:
-                    raise ValueError(f"{path}: {outlet} article {article.id} also in {seen[key]}")
-                seen[key] = path
-                articles.append(article)
+    """Load the corpus at root (default: packaged), newest first.
+
+    Articles in extra_dir (a drop folder) replace those in root with the same outlet and id,
+    as the running replica does: an outlet may edit a published article.
+    """
+    articles = load_folder(root or ARTICLES_ROOT)
+    if extra_dir is not None:
+        articles.update(load_folder(extra_dir))
     logger.debug("loaded %d replica articles", len(articles))
-    return newest_first(articles)
+    return newest_first(articles.values())

@@ -90,8 +90,9 @@ def article_page(article: ReplicaArticle, articles: Sequence[ReplicaArticle]) ->
 
 
 def _article_top(article: ReplicaArticle) -> str:
-    stamp = f"{day_month_year(article.published, article.lang)}, {hh_mm(article.published)}"
-    meta = f'<time itemprop="datePublished" datetime="{article.published.isoformat()}">{stamp}</time>'
+    moment = article.published
+    stamp = f"{day_month_year(moment, article.lang)}, {hh_mm(moment)}"
+    meta = f'<time itemprop="datePublished" datetime="{moment.isoformat()}">{stamp}</time>'
     if article.author:
         meta += f' <span class="news-item__author" itemprop="author">{esc(article.author)}</span>'
     parts = [

@@ -1,0 +1,73 @@
+"""`belmon crawl` in a subprocess against the running replica, read back with plain sqlite3."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from crawler.replica.corpus import load_corpus
+from crawler.replica.server import Replica
+from crawler.sources import load_sources
+from tests.conftest import base_url_args, query, run_belmon
+
+CORPUS = load_corpus()
+
+
+def _crawl(replica: Replica, db: Path, *extra: str) -> str:
+    result = run_belmon("crawl", "--db", str(db), "--delay", "0", "--max-pages", "50",
+                        *base_url_args(replica), *extra)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_first_crawl_stores_every_replica_article(replica: Replica, db: Path) -> None:
+    out = _crawl(replica, db)
+    assert "charter97" in out and "pozirk" in out
+    counts = dict(query(db, "select source_id, count(*) from articles group by 1"))
+    expected = {o: sum(a.outlet == o for a in CORPUS) for o in ("charter97", "pozirk")}
+    assert counts == expected
+    runs = query(db, "select source_id, status, articles_new, articles_rejected from crawl_runs")
+    assert sorted(runs) == sorted((o, "ok", n, 0) for o, n in expected.items())
+
+
+def test_second_crawl_fetches_no_article_page(replica: Replica, db: Path) -> None:
+    _crawl(replica, db)
+    replica.reset_request_log()
+    _crawl(replica, db)
+    runs = query(db, "select article_pages_fetched, articles_new, articles_skipped "
+                     "from crawl_runs where id > 2")
+    assert [r[:2] for r in runs] == [(0, 0), (0, 0)]
+    assert all(r[2] > 0 for r in runs)
+    sources = load_sources()
+    article_pages = [path for outlet, path in replica.request_log
+                     if sources[outlet].article_pattern.match(path)]
+    assert article_pages == []
+    assert replica.request_log  # the discovery pages were read
+
+
+def test_three_added_articles_are_exactly_what_the_next_crawl_stores(
+    replica: Replica, db: Path
+) -> None:
+    _crawl(replica, db)
+    newest = max(CORPUS, key=lambda a: a.published)
+    added = [
+        replace(newest, id=newest.id + 1000 + i, title=f"{newest.title} ({i})",
+                body=tuple(f"{p} [{i}]" for p in newest.body),
+                published=newest.published + timedelta(hours=i + 1))
+        for i in range(3)
+    ]
+    for article in added:
+        replica.add(article)
+    _crawl(replica, db)
+    new_rows = query(db, "select title from articles where crawl_run_id > 2 order by title")
+    assert [r[0] for r in new_rows] == sorted(a.title for a in added)
+
+
+def test_published_times_are_stored_in_utc(replica: Replica, db: Path) -> None:
+    _crawl(replica, db)
+    stored = dict(query(db, "select url, published_at from articles"))
+    canonical = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}
+    for truth in CORPUS:
+        expected = truth.published_utc.strftime("%Y-%m-%d %H:%M:%S")
+        assert stored[canonical[truth.outlet] + truth.path] == expected
