@@ -170,5 +170,5 @@ def _edition(lang: str, raw: Mapping[str, Any]) -> Edition:
 
 def _rules(raw: Mapping[str, Any]) -> ExtractRules:
     tuples = {"noise", "noise_phrases", "title_suffixes"}
-    values = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
+    values: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
     return ExtractRules(**values)

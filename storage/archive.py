@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from storage import migrate
@@ -65,7 +65,7 @@ class Archive:
     def register_source(self, source_id: str, name: str, canonical_base: str) -> None:
         with self.engine.begin() as conn:
             if conn.scalar(select(SourceRow.id).where(SourceRow.id == source_id)) is None:
-                conn.execute(SourceRow.__table__.insert().values(
+                conn.execute(insert(SourceRow).values(
                     id=source_id, name=name, canonical_base=canonical_base, first_seen_at=_now()
                 ))
             else:
@@ -76,7 +76,7 @@ class Archive:
     def start_run(self, source_id: str, trigger: str, base_url: str, pid: int | None) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(
-                CrawlRun.__table__.insert().values(
+                insert(CrawlRun).values(
                     source_id=source_id, trigger=trigger, base_url=base_url, pid=pid,
                     started_at=_now(), status="running", **_zero_counts(),
                 )
@@ -124,7 +124,7 @@ class Archive:
                 return KNOWN_URL
             if conn.scalar(select(ArticleRow.id).where(ArticleRow.text_hash == article.text_hash)):
                 return SAME_TEXT
-            conn.execute(ArticleRow.__table__.insert().values(**_article_values(article, run_id)))
+            conn.execute(insert(ArticleRow).values(**_article_values(article, run_id)))
         return NEW
 
 

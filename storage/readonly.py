@@ -12,24 +12,69 @@ from sqlalchemy import Engine
 # Pragmas that only report. Those in the first set take a table or index name;
 # the others are refused when given a value, since a value means a write.
 _NAMED_PRAGMAS = frozenset(
-    "table_info table_xinfo table_list index_list index_info index_xinfo foreign_key_list "
-    "integrity_check quick_check foreign_key_check".split()
+    [
+        "table_info",
+        "table_xinfo",
+        "table_list",
+        "index_list",
+        "index_info",
+        "index_xinfo",
+        "foreign_key_list",
+        "integrity_check",
+        "quick_check",
+        "foreign_key_check",
+    ]
 )
 _READING_PRAGMAS = _NAMED_PRAGMAS | frozenset(
-    "user_version schema_version page_count page_size freelist_count journal_mode "
-    "compile_options function_list pragma_list collation_list encoding data_version".split()
+    [
+        "user_version",
+        "schema_version",
+        "page_count",
+        "page_size",
+        "freelist_count",
+        "journal_mode",
+        "compile_options",
+        "function_list",
+        "pragma_list",
+        "collation_list",
+        "encoding",
+        "data_version",
+    ]
 )
-_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
-            sqlite3.SQLITE_RECURSIVE}
+_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
 _ACTION_NAMES = {
     getattr(sqlite3, f"SQLITE_{name}"): name
-    for name in (
-        "CREATE_INDEX CREATE_TABLE CREATE_TEMP_INDEX CREATE_TEMP_TABLE CREATE_TEMP_TRIGGER "
-        "CREATE_TEMP_VIEW CREATE_TRIGGER CREATE_VIEW DELETE DROP_INDEX DROP_TABLE "
-        "DROP_TEMP_INDEX DROP_TEMP_TABLE DROP_TEMP_TRIGGER DROP_TEMP_VIEW DROP_TRIGGER "
-        "DROP_VIEW INSERT PRAGMA TRANSACTION UPDATE ATTACH DETACH ALTER_TABLE REINDEX "
-        "ANALYZE CREATE_VTABLE DROP_VTABLE SAVEPOINT"
-    ).split()
+    for name in [
+        "CREATE_INDEX",
+        "CREATE_TABLE",
+        "CREATE_TEMP_INDEX",
+        "CREATE_TEMP_TABLE",
+        "CREATE_TEMP_TRIGGER",
+        "CREATE_TEMP_VIEW",
+        "CREATE_TRIGGER",
+        "CREATE_VIEW",
+        "DELETE",
+        "DROP_INDEX",
+        "DROP_TABLE",
+        "DROP_TEMP_INDEX",
+        "DROP_TEMP_TABLE",
+        "DROP_TEMP_TRIGGER",
+        "DROP_TEMP_VIEW",
+        "DROP_TRIGGER",
+        "DROP_VIEW",
+        "INSERT",
+        "PRAGMA",
+        "TRANSACTION",
+        "UPDATE",
+        "ATTACH",
+        "DETACH",
+        "ALTER_TABLE",
+        "REINDEX",
+        "ANALYZE",
+        "CREATE_VTABLE",
+        "DROP_VTABLE",
+        "SAVEPOINT",
+    ]
 }
 
 

@@ -22,7 +22,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(sqlite.DATETIME(storage_format=_SQLITE_FORMAT))
+            return dialect.type_descriptor(sqlite.DATETIME(storage_format=_SQLITE_FORMAT))  # type: ignore[no-untyped-call]
         return dialect.type_descriptor(DateTime())
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:

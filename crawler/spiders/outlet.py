@@ -11,6 +11,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.decoding import decode_html
 from crawler.feeds import feed_links
 from crawler.items import ArticlePage
 from crawler.sources import Edition, Source
@@ -77,7 +78,8 @@ class OutletSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, ref: ArticleRef) -> Iterator[ArticlePage]:
         self._count("belmon/article_pages")
-        html = response.text if isinstance(response, TextResponse) else ""
+        declared = response.encoding if isinstance(response, TextResponse) else None
+        html = decode_html(response.body, declared)
         yield ArticlePage(
             source_id=self.source.id, url=response.url, html=html,
             fetched_at=datetime.now(UTC), status=response.status,
@@ -85,11 +87,12 @@ class OutletSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
         if (
-            failure.check(HttpError)
+            isinstance(error, HttpError)
             and request.meta.get("belmon_kind") == "listing"
             and request.meta.get("belmon_page", 1) > 1
-            and failure.value.response.status == 404
+            and error.response.status == 404
         ):
             return  # paged past the end of the listing
         kind = request.meta.get("belmon_kind", "article")

@@ -1,0 +1,63 @@
+"""The README documents every command, every option, every setting and every outlet key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import click
+
+from crawler.sources import DEFAULT_SOURCES
+from scheduler.cli import cli
+from scheduler.config import SETTINGS
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "belmon") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix} {name}", command))
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix} {name}")
+    return found
+
+
+def test_every_command_is_documented() -> None:
+    missing = [name for name, _ in _commands(cli) if f"`{name}" not in README]
+    assert missing == []
+
+
+def test_every_option_of_every_command_is_documented() -> None:
+    missing = []
+    for name, command in _commands(cli):
+        for param in command.params:
+            for flag in [*param.opts, *param.secondary_opts]:
+                if flag.startswith("--") and flag not in README and flag != "--help":
+                    missing.append(f"{name} {flag}")
+    assert missing == []
+
+
+def test_every_setting_and_its_environment_variable_is_documented() -> None:
+    missing = [s.env for s in SETTINGS if f"`{s.env}`" not in README]
+    missing += [s.name for s in SETTINGS if f"`--{s.name}`" not in README]
+    assert missing == []
+
+
+def test_every_outlet_key_is_documented() -> None:
+    data = tomllib.loads(DEFAULT_SOURCES.read_text(encoding="utf-8"))
+    keys: set[str] = set()
+    for outlet in data.values():
+        for key, value in outlet.items():
+            if key == "editions":
+                keys |= {f"editions.<lang>.{k}" for e in value.values() for k in e}
+            elif isinstance(value, dict):
+                keys |= {f"{key}.{k}" for k in value}
+            else:
+                keys.add(key)
+    assert sorted(k for k in keys if f"`{k}`" not in README and f"`{k}`," not in README) == []
+
+
+def test_every_command_help_has_an_example() -> None:
+    missing = [name for name, command in _commands(cli) if "Example:" not in (command.help or "")]
+    assert missing == []
