@@ -1,0 +1,75 @@
+"""Commands on the archive itself: init, sql, status."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+
+from scheduler import context
+from scheduler.display import runs_table, table
+from scheduler.options import db_option
+from storage import migrate, queries
+from storage.readonly import run_query
+
+
+@click.command()
+@db_option
+def init(db: str | None) -> None:
+    """Create the archive, or upgrade it to the newest schema.
+
+    Example: belmon init --db ~/belmon.sqlite
+    """
+    url = context.resolve_db(db)
+    archive = context.open_archive(url)
+    revision = migrate.current_revision(archive.engine)
+    archive.close()
+    click.echo(f"archive ready: {url} (schema {revision})")
+
+
+@click.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print rows as JSON objects, one a line.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print rows as CSV with a header.")
+@db_option
+def sql(query: str, as_json: bool, as_csv: bool, db: str | None) -> None:
+    """Run one read-only SQL statement on the archive.
+
+    Example: belmon sql "select source_id, count(*) from articles group by 1"
+    """
+    archive = context.open_archive(db)
+    try:
+        columns, rows = run_query(archive.engine, query)
+    finally:
+        archive.close()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
+    elif as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        click.echo(table(columns, rows))
+
+
+@click.command()
+@db_option
+def status(db: str | None) -> None:
+    """Show the archive's path, articles per outlet and each outlet's last run.
+
+    Example: belmon status
+    """
+    url = context.resolve_db(db)
+    archive = context.open_archive(url)
+    try:
+        counts = queries.article_counts(archive.engine)
+        runs = queries.last_runs(archive.engine)
+    finally:
+        archive.close()
+    click.echo(f"archive: {url}")
+    click.echo(table(("outlet", "articles"), sorted(counts.items())))
+    click.echo("")
+    click.echo(runs_table(runs) if runs else "no crawl has run yet")

@@ -1,0 +1,75 @@
+"""Commands that fetch: crawl, demo, and the replica they can fetch from."""
+
+from __future__ import annotations
+
+import click
+
+from crawler.run import CrawlOptions, run_crawl
+from scheduler import context
+from scheduler.display import runs_table
+from scheduler.options import db_option, setting_option, sources_option
+from storage import queries
+
+
+@click.command()
+@click.argument("outlets", nargs=-1)
+@click.option("--base-url", "base_urls", multiple=True, metavar="[OUTLET=]URL",
+              help="Fetch from this base URL instead (mirror or replica); repeatable.")
+@click.option("--refetch", is_flag=True, help="Fetch articles already in the archive again.")
+@setting_option("max-pages", type=click.IntRange(min=1))
+@setting_option("delay", type=click.FloatRange(min=0))
+@setting_option("timeout", type=click.FloatRange(min=1))
+@setting_option("user-agent")
+@setting_option("obey-robots", is_flag=True)
+@db_option
+@sources_option
+def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, max_pages: int,
+          delay: float | None, timeout: float, user_agent: str | None, obey_robots: bool,
+          db: str | None, sources: str | None) -> None:
+    """Crawl outlets now (all enabled outlets when none is named) and print a summary.
+
+    Example: belmon crawl charter97 --base-url http://127.0.0.1:8097
+    """
+    chosen = context.select_sources(outlets, sources, base_urls)
+    options = CrawlOptions(trigger="manual", refetch=refetch, max_pages=max_pages,
+                           download_delay=delay, timeout=timeout, obey_robots=obey_robots,
+                           user_agent=user_agent)
+    archive = context.open_archive(db)
+    try:
+        run_ids = run_crawl(chosen, archive, options)
+        runs = queries.runs_by_id(archive.engine, run_ids)
+    finally:
+        archive.close()
+    click.echo(runs_table(runs))
+    if any(r.status == "failed" for r in runs):
+        raise click.ClickException("; ".join(f"{r.source_id}: {r.message}" for r in runs
+                                             if r.status == "failed"))
+
+
+@click.command()
+@db_option
+def demo(db: str | None) -> None:
+    """Start the replica on loopback, crawl every outlet from it, show what was stored.
+
+    Example: belmon demo --db /tmp/demo.sqlite
+    """
+    from scheduler.demo import run_demo
+
+    run_demo(context.resolve_db(db), click.echo)
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(0, 65534), default=8097, show_default=True,
+              help="Port of the first outlet; the next outlets take the following ports.")
+@click.option("--drop-dir", type=click.Path(file_okay=False), default=None,
+              help="Folder of extra article files (<outlet>/<lang>-<id>.toml) picked up live.")
+def replica(port: int, drop_dir: str | None) -> None:
+    """Serve the local replica of the outlets in the foreground (Ctrl-C stops it).
+
+    Example: belmon replica --port 8097
+    """
+    from pathlib import Path
+
+    from crawler.replica.server import serve_forever
+
+    serve_forever(port, Path(drop_dir) if drop_dir else None)
