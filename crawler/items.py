@@ -1,9 +1,13 @@
-"""The one contract between the spiders and the pipelines: a fetched article page."""
+"""The contracts between spiders, pipeline stages and storage: fetched pages and analysed articles."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crawler.extract import Article
 
 
 @dataclass(frozen=True)
@@ -15,3 +19,25 @@ class ArticlePage:
     html: str
     fetched_at: datetime
     status: int
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """An article's score on one theme and the matched terms behind it."""
+
+    theme_id: str
+    score: float
+    evidence: tuple[dict[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalysedArticle:
+    """An extracted article with its fingerprint and theme scores: what the store stage writes."""
+
+    article: Article
+    signature: bytes | None = None
+    bands: tuple[int, ...] = ()
+    relevant: bool | None = None
+    relevance: float | None = None
+    themes: tuple[ThemeScore, ...] = ()
+    references: tuple[tuple[str, float], ...] = ()  # (reference name, similarity)

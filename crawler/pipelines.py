@@ -8,9 +8,9 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler.extract import Article, Rejected, extract_article
-from crawler.items import ArticlePage
+from crawler.items import AnalysedArticle, ArticlePage
 from crawler.rejections import DuplicateArticle, RejectedPage
-from storage.archive import NEW
+from storage.articles import NEW, REVISED
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +47,28 @@ class ExtractStage(_Stage):
         return result
 
 
+class AnalyseStage(_Stage):
+    """Adds what the pure analysers say of the article (fingerprint, themes)."""
+
+    def process_item(self, article: Article) -> AnalysedArticle:
+        return AnalysedArticle(article=article)
+
+
 class StoreStage(_Stage):
     """Writes each article in its own transaction, so a killed crawl loses at most one."""
 
-    def process_item(self, article: Article) -> Article:
-        outcome = self.spider.archive.store_article(article, self.spider.run_id)
-        if outcome != NEW:
+    def process_item(self, item: AnalysedArticle) -> AnalysedArticle:
+        article = item.article
+        result = self.spider.archive.store_article(item, self.spider.run_id, self.spider.dedup)
+        if result.outcome == REVISED:
+            self.count("belmon/revised")
+            log.info("%s: revised article %s", article.outlet, article.url)
+            return item
+        if result.outcome != NEW:
             self.count("belmon/duplicate")
-            raise DuplicateArticle(outcome, article.url)
+            raise DuplicateArticle(result.outcome, article.url)
         self.count("belmon/new")
+        if result.joined_story:
+            self.count("belmon/near_duplicate")
         log.info("%s: new article %s — %s", article.outlet, article.url, article.title[:80])
-        return article
+        return item

@@ -44,6 +44,8 @@ def run_totals(stats: dict[str, Any], reason: str) -> RunTotals:
         articles_new=int(stats.get("belmon/new", 0)),
         articles_skipped=int(stats.get("belmon/skipped_known", 0)),
         articles_duplicate=int(stats.get("belmon/duplicate", 0)),
+        articles_revised=int(stats.get("belmon/revised", 0)),
+        articles_near_duplicate=int(stats.get("belmon/near_duplicate", 0)),
         articles_rejected=sum(rejected.values()),
         rejected_reasons=rejected,
         fetch_errors=sum(fetch_errors.values()),

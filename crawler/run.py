@@ -12,6 +12,7 @@ from crawler.settings import crawl_settings
 from crawler.sources import Source
 from crawler.spiders.outlet import OutletSpider
 from storage.archive import Archive
+from storage.stories import NearDuplicatePolicy
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,11 @@ class CrawlOptions:
     timeout: float = 30.0
     obey_robots: bool = True
     user_agent: str | None = None
+    dedup_threshold: float = 0.5
+
+    def near_duplicates(self) -> NearDuplicatePolicy | None:
+        """How new texts are compared with stored ones (None until fingerprints exist)."""
+        return None
 
     def __post_init__(self) -> None:
         if self.trigger not in TRIGGERS:

@@ -37,6 +37,7 @@ def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, An
         "DOWNLOAD_SLOTS": download_slots(sources, options.download_delay),
         "ITEM_PIPELINES": {
             "crawler.pipelines.ExtractStage": 100,
+            "crawler.pipelines.AnalyseStage": 500,
             "crawler.pipelines.StoreStage": 900,
         },
         "EXTENSIONS": {"crawler.recorder.RunRecorder": 0},

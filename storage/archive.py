@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import OperationalError
 
-from storage import migrate
+from storage import articles, migrate
+from storage.articles import StoreResult
 from storage.engine import ArchiveError, create_archive_engine, database_url
-from storage.models import ArticleRow, CrawlRun, SourceRow
+from storage.models import ArticleUrl, CrawlRun, SourceRow
+from storage.stories import NearDuplicatePolicy
 
 if TYPE_CHECKING:
-    from crawler.extract import Article
+    from crawler.items import AnalysedArticle
 
 log = logging.getLogger(__name__)
 
-NEW, KNOWN_URL, SAME_TEXT = "new", "known-url", "same-text"
 
 
 @dataclass
@@ -33,6 +34,8 @@ class RunTotals:
     articles_new: int = 0
     articles_skipped: int = 0
     articles_duplicate: int = 0
+    articles_revised: int = 0
+    articles_near_duplicate: int = 0
     articles_rejected: int = 0
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     fetch_errors: int = 0
@@ -108,46 +111,22 @@ class Archive:
         return len(dead)
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """Those of `urls` that are already in the archive."""
+        """Those of `urls` under which the archive already holds an article."""
         wanted = list(dict.fromkeys(urls))
         known: set[str] = set()
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                known.update(conn.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk))))
+                known.update(conn.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(chunk))))
         return known
 
-    def store_article(self, article: Article, run_id: int | None = None) -> str:
-        """Insert one article in its own transaction; says whether it was new."""
+    def store_article(
+        self, item: AnalysedArticle, run_id: int | None = None,
+        policy: NearDuplicatePolicy | None = None,
+    ) -> StoreResult:
+        """Write one article in its own short transaction, so a killed crawl loses at most it."""
         with self.engine.begin() as conn:
-            if conn.scalar(select(ArticleRow.id).where(ArticleRow.url == article.url)):
-                return KNOWN_URL
-            if conn.scalar(select(ArticleRow.id).where(ArticleRow.text_hash == article.text_hash)):
-                return SAME_TEXT
-            conn.execute(insert(ArticleRow).values(**_article_values(article, run_id)))
-        return NEW
-
-
-def _article_values(article: Article, run_id: int | None) -> dict[str, object]:
-    return {
-        "source_id": article.outlet,
-        "url": article.url,
-        "outlet_article_id": article.outlet_article_id,
-        "edition": article.edition,
-        "language": article.language,
-        "title": article.title,
-        "lead": article.lead,
-        "body": article.body,
-        "author": article.author,
-        "published_at": article.published_at,
-        "fetched_at": article.fetched_at,
-        "image_url": article.image_url,
-        "text_hash": article.text_hash,
-        "word_count": sum(len(p.split()) for p in ((article.lead or ""), *article.paragraphs)),
-        "extractor": article.extractor,
-        "fetched_url": article.fetched_url,
-        "crawl_run_id": run_id,
-    }
+            return articles.store(conn, item, policy, run_id)
 
 
 def _zero_counts() -> dict[str, object]:

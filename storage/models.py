@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -53,6 +53,104 @@ class ArticleRow(Base):
     extractor: Mapped[str] = mapped_column(String(16))
     fetched_url: Mapped[str] = mapped_column(Text)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    relevant: Mapped[bool | None] = mapped_column(Boolean)
+    relevance: Mapped[float | None] = mapped_column(Float)
+
+
+class StoryRow(Base):
+    """Copies of one text across URLs and outlets; the earliest published is the original."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    original_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", use_alter=True, name="fk_stories_original")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleUrl(Base):
+    """Every URL an article was seen under: variants, mirrors, and exact copies elsewhere."""
+
+    __tablename__ = "article_urls"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # canonical | fetched | same-text
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleVersion(Base):
+    """An earlier text of an article that the outlet later changed."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(32))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleFingerprint(Base):
+    """The MinHash signature of an article's text, for confirming near-duplicate candidates."""
+
+    __tablename__ = "article_fingerprints"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArticleBand(Base):
+    """LSH band hashes: articles sharing a band hash are near-duplicate candidates."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+
+
+class ArticleTheme(Base):
+    """An article's score on one theme, with the matched terms as evidence."""
+
+    __tablename__ = "article_themes"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    theme_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class ReferenceText(Base):
+    """A reference article (the seeds first) that every article is compared with."""
+
+    __tablename__ = "reference_texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    vector: Mapped[dict[str, Any]] = mapped_column(JSON)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleReference(Base):
+    """How close an article is to a reference text, comparable across languages."""
+
+    __tablename__ = "article_references"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("reference_texts.id"), primary_key=True)
+    similarity: Mapped[float] = mapped_column(Float)
 
 
 class CrawlRun(Base):
@@ -74,6 +172,8 @@ class CrawlRun(Base):
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
     articles_skipped: Mapped[int] = mapped_column(Integer, default=0)
     articles_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    articles_revised: Mapped[int] = mapped_column(Integer, default=0)
+    articles_near_duplicate: Mapped[int] = mapped_column(Integer, default=0)
     articles_rejected: Mapped[int] = mapped_column(Integer, default=0)
     rejected_reasons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fetch_errors: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,6 +27,8 @@ class RunView:
     articles_new: int
     articles_skipped: int
     articles_duplicate: int
+    articles_revised: int
+    articles_near_duplicate: int
     articles_rejected: int
     rejected_reasons: dict[str, Any]
     fetch_errors: int

@@ -40,6 +40,7 @@ class OutletSpider(scrapy.Spider):
         self.run_id = run_id
         self.options = options
         self.allowed_domains = list(source.hosts)
+        self.dedup = options.near_duplicates()
         self._skipped: set[str] = set()
         self._queued: set[str] = set()
 

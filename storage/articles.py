@@ -1,0 +1,181 @@
+"""Writing one analysed article: URL identity, exact copies, revisions, stories, themes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, CursorResult, delete, insert, select, update
+
+from storage.models import (
+    ArticleReference,
+    ArticleRow,
+    ArticleTheme,
+    ArticleUrl,
+    ArticleVersion,
+    ReferenceText,
+    StoryRow,
+)
+from storage.stories import NearDuplicatePolicy, find_story, save_fingerprint
+
+if TYPE_CHECKING:
+    from crawler.extract import Article
+    from crawler.items import AnalysedArticle
+
+NEW, KNOWN_URL, SAME_TEXT, REVISED = "new", "known-url", "same-text", "revised"
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What happened to one article: its outcome, row, story, and whether it joined a story."""
+
+    outcome: str
+    article_id: int
+    story_id: int | None = None
+    joined_story: bool = False
+
+
+def store(
+    conn: Connection, item: AnalysedArticle, policy: NearDuplicatePolicy | None, run_id: int | None
+) -> StoreResult:
+    """Write `item` inside the caller's transaction."""
+    article = item.article
+    existing = conn.execute(
+        select(ArticleRow.id, ArticleRow.text_hash, ArticleRow.title, ArticleRow.story_id)
+        .where(ArticleRow.url == article.url)
+    ).first()
+    if existing is not None:
+        _add_url(conn, article.fetched_url, existing.id, article.outlet, "fetched")
+        if existing.text_hash == article.text_hash and existing.title == article.title:
+            return StoreResult(KNOWN_URL, existing.id, existing.story_id)
+        _revise(conn, existing.id, item)
+        return StoreResult(REVISED, existing.id, existing.story_id)
+    same = conn.execute(
+        select(ArticleRow.id, ArticleRow.story_id).where(ArticleRow.text_hash == article.text_hash)
+    ).first()
+    if same is not None:
+        _add_url(conn, article.url, same.id, article.outlet, "same-text")
+        _add_url(conn, article.fetched_url, same.id, article.outlet, "fetched")
+        return StoreResult(SAME_TEXT, same.id, same.story_id)
+    return _insert_new(conn, item, policy, run_id)
+
+
+def _insert_new(
+    conn: Connection, item: AnalysedArticle, policy: NearDuplicatePolicy | None, run_id: int | None
+) -> StoreResult:
+    article = item.article
+    found = None
+    if policy is not None and item.signature is not None:
+        found = find_story(conn, item.signature, item.bands, policy)
+    values = {**article_values(article), **_analysis_values(item), "crawl_run_id": run_id}
+    article_id = _inserted_id(conn.execute(insert(ArticleRow).values(**values)))
+    if found is None:
+        story_id = _inserted_id(conn.execute(
+            insert(StoryRow).values(original_article_id=article_id, created_at=_now())
+        ))
+    else:
+        story_id = found[0]
+        _maybe_new_original(conn, story_id, article_id, article.published_at)
+    conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(story_id=story_id))
+    _add_url(conn, article.url, article_id, article.outlet, "canonical")
+    _add_url(conn, article.fetched_url, article_id, article.outlet, "fetched")
+    _write_analysis(conn, article_id, item)
+    return StoreResult(NEW, article_id, story_id, joined_story=found is not None)
+
+
+def _revise(conn: Connection, article_id: int, item: AnalysedArticle) -> None:
+    """Keep the earlier text in article_versions and put the new one in the article's row."""
+    old = conn.execute(select(ArticleRow).where(ArticleRow.id == article_id)).mappings().one()
+    conn.execute(insert(ArticleVersion).values(
+        article_id=article_id, title=old["title"], lead=old["lead"], body=old["body"],
+        text_hash=old["text_hash"], published_at=old["published_at"],
+        fetched_at=old["fetched_at"], replaced_at=_now(),
+    ))
+    values = {k: v for k, v in article_values(item.article).items()
+              if k not in ("url", "source_id", "outlet_article_id", "fetched_url")}
+    conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(
+        **values, **_analysis_values(item), updated_at=_now()
+    ))
+    _write_analysis(conn, article_id, item)
+
+
+def _maybe_new_original(
+    conn: Connection, story_id: int, article_id: int, published: datetime | None
+) -> None:
+    """The story's original is its earliest publication, whatever order they were crawled in."""
+    if published is None:
+        return
+    original = conn.execute(
+        select(ArticleRow.published_at).join(StoryRow, StoryRow.original_article_id == ArticleRow.id)
+        .where(StoryRow.id == story_id)
+    ).scalar()
+    if original is None or published < original:
+        conn.execute(update(StoryRow).where(StoryRow.id == story_id)
+                     .values(original_article_id=article_id))
+
+
+def _add_url(conn: Connection, url: str, article_id: int, source_id: str, kind: str) -> None:
+    if conn.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url)) is None:
+        conn.execute(insert(ArticleUrl).values(
+            url=url, article_id=article_id, source_id=source_id, kind=kind, first_seen_at=_now()
+        ))
+
+
+def _write_analysis(conn: Connection, article_id: int, item: AnalysedArticle) -> None:
+    if item.signature is not None:
+        save_fingerprint(conn, article_id, item.signature, item.bands)
+    write_themes(conn, article_id, item)
+
+
+def write_themes(conn: Connection, article_id: int, item: AnalysedArticle) -> None:
+    """Replace an article's theme scores and reference similarities."""
+    conn.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article_id))
+    if item.themes:
+        conn.execute(insert(ArticleTheme), [
+            {"article_id": article_id, "theme_id": t.theme_id, "score": t.score,
+             "evidence": list(t.evidence)} for t in item.themes
+        ])
+    conn.execute(delete(ArticleReference).where(ArticleReference.article_id == article_id))
+    if item.references:
+        ids = dict(conn.execute(select(ReferenceText.name, ReferenceText.id)).tuples().all())
+        rows = [{"article_id": article_id, "reference_id": ids[name], "similarity": sim}
+                for name, sim in item.references if name in ids]
+        if rows:
+            conn.execute(insert(ArticleReference), rows)
+
+
+def _analysis_values(item: AnalysedArticle) -> dict[str, Any]:
+    return {"relevant": item.relevant, "relevance": item.relevance}
+
+
+def article_values(article: Article) -> dict[str, Any]:
+    """The articles-row columns of an extracted article."""
+    return {
+        "source_id": article.outlet,
+        "url": article.url,
+        "outlet_article_id": article.outlet_article_id,
+        "edition": article.edition,
+        "language": article.language,
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "author": article.author,
+        "published_at": article.published_at,
+        "fetched_at": article.fetched_at,
+        "image_url": article.image_url,
+        "text_hash": article.text_hash,
+        "word_count": sum(len(p.split()) for p in ((article.lead or ""), *article.paragraphs)),
+        "extractor": article.extractor,
+        "fetched_url": article.fetched_url,
+    }
+
+
+def _inserted_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
