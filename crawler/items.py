@@ -41,3 +41,4 @@ class AnalysedArticle:
     relevance: float | None = None
     themes: tuple[ThemeScore, ...] = ()
     references: tuple[tuple[str, float], ...] = ()  # (reference name, similarity)
+    stems: str | None = None  # the text's stemmed words, indexed for full-text search

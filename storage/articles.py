@@ -146,7 +146,7 @@ def write_themes(conn: Connection, article_id: int, item: AnalysedArticle) -> No
 
 
 def _analysis_values(item: AnalysedArticle) -> dict[str, Any]:
-    return {"relevant": item.relevant, "relevance": item.relevance}
+    return {"relevant": item.relevant, "relevance": item.relevance, "stems": item.stems}
 
 
 def article_values(article: Article) -> dict[str, Any]:

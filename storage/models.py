@@ -57,6 +57,7 @@ class ArticleRow(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     relevant: Mapped[bool | None] = mapped_column(Boolean)
     relevance: Mapped[float | None] = mapped_column(Float)
+    stems: Mapped[str | None] = mapped_column(Text)  # stemmed words, for full-text search
 
 
 class StoryRow(Base):

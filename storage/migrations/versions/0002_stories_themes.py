@@ -111,7 +111,7 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    for name, _create in reversed(VIEWS_0002):
+    for name, _create in VIEWS_0002:
         op.execute(f"DROP VIEW IF EXISTS {name}")
     for table in ("article_references", "reference_texts", "article_themes", "article_bands",
                   "article_fingerprints", "article_versions", "article_urls"):

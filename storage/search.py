@@ -1,0 +1,121 @@
+"""Ranked full-text search and streaming export over the archive."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Select, exists, select, text
+from sqlalchemy.exc import OperationalError
+
+from storage.engine import READ_ONLY
+from storage.fulltext import FTS_TABLE
+from storage.models import ArticleRow, ArticleTheme
+from storage.readonly import QueryError
+
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # highlight marks no article text contains
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """Which articles a search or an export covers."""
+
+    outlet: str | None = None
+    theme: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    relevant: bool = False
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    outlet: str
+    published_at: datetime | None
+    title: str
+    url: str
+    snippet: str  # body excerpt with matches between MARK_OPEN and MARK_CLOSE
+    rank: float
+    relevance: float | None
+    body: str
+
+
+def _filtered(stmt: Select[Any], filters: ArticleFilters) -> Select[Any]:
+    if filters.outlet:
+        stmt = stmt.where(ArticleRow.source_id == filters.outlet)
+    if filters.since:
+        stmt = stmt.where(ArticleRow.published_at >= filters.since)
+    if filters.until:
+        stmt = stmt.where(ArticleRow.published_at < filters.until)
+    if filters.relevant:
+        stmt = stmt.where(ArticleRow.relevant.is_(True))
+    if filters.theme:
+        stmt = stmt.where(exists().where(
+            (ArticleTheme.article_id == ArticleRow.id) & (ArticleTheme.theme_id == filters.theme)
+        ))
+    return stmt
+
+
+def search_articles(engine: Engine, match: str, filters: ArticleFilters) -> list[SearchHit]:
+    """Articles matching an FTS5 expression, best first (title counts most, then lead, body)."""
+    fts = text(
+        f"SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 1.0) AS rank, "
+        f"snippet({FTS_TABLE}, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) AS snippet "
+        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
+    ).columns(id=ArticleRow.id.type, rank=ArticleRow.relevance.type).subquery("hits")
+    stmt = _filtered(
+        select(ArticleRow.id, ArticleRow.source_id, ArticleRow.published_at, ArticleRow.title,
+               ArticleRow.url, fts.c.snippet, fts.c.rank, ArticleRow.relevance, ArticleRow.body)
+        .join(fts, fts.c.id == ArticleRow.id),
+        filters,
+    ).order_by(fts.c.rank).limit(filters.limit or 20)
+    try:
+        with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+            rows = conn.execute(stmt, {"match": match}).all()
+    except OperationalError as exc:
+        raise QueryError(_fts_message(exc.orig)) from None
+    return [SearchHit(*row) for row in rows]
+
+
+def _fts_message(error: BaseException | None) -> str:
+    message = str(error)
+    if isinstance(error, sqlite3.OperationalError) and ("fts5" in message or "syntax" in message):
+        return f"full-text query not understood ({message}); quote phrases with \"...\""
+    return f"search failed: {message}"
+
+
+def export_rows(engine: Engine, filters: ArticleFilters, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Every matching article with its themes, read in batches so memory stays flat."""
+    stmt = _filtered(select(ArticleRow), filters).order_by(ArticleRow.id)
+    if filters.limit:
+        stmt = stmt.limit(filters.limit)
+    with engine.connect().execution_options(**{READ_ONLY: True}, yield_per=batch) as conn:
+        for partition in conn.execute(stmt).scalars().partitions(batch):
+            themes = _themes_of(conn, [a.id for a in partition])
+            for article in partition:
+                yield _export_dict(article, themes.get(article.id, []))
+
+
+def _themes_of(conn: Any, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
+    rows = conn.execute(select(ArticleTheme.article_id, ArticleTheme.theme_id, ArticleTheme.score)
+                        .where(ArticleTheme.article_id.in_(ids))
+                        .order_by(ArticleTheme.article_id, ArticleTheme.score.desc()))
+    for article_id, theme_id, score in rows:
+        found.setdefault(article_id, []).append({"id": theme_id, "score": round(score, 4)})
+    return found
+
+
+def _export_dict(article: ArticleRow, themes: list[dict[str, Any]]) -> dict[str, Any]:
+    columns = [c.name for c in ArticleRow.__table__.columns if c.name != "stems"]
+    row = {name: getattr(article, name) for name in columns}
+    for name, value in row.items():
+        if isinstance(value, datetime):
+            row[name] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    row["themes"] = themes
+    return row
+
