@@ -121,6 +121,9 @@ class OutletServer(ThreadingHTTPServer):
     """An HTTP server for one outlet; handlers reach the replica through it."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 overflows under a crawler's parallel
+    # connections, and the kernel then retries the handshake ~200 ms later.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], outlet: str, replica: Replica) -> None:
         super().__init__(address, ReplicaHandler)

@@ -63,18 +63,18 @@ class OutletSpider(scrapy.Spider):
     def parse_feed(self, response: Response, edition: Edition) -> Iterator[scrapy.Request]:
         self._count("belmon/discovery_pages")
         refs = self._refs(feed_links(response.body), response.url)
-        yield from self._article_requests(refs)
+        yield from self._article_requests(self._unknown(refs))
 
     def parse_listing(
         self, response: Response, edition: Edition, page: int
     ) -> Iterator[scrapy.Request]:
         self._count("belmon/discovery_pages")
         hrefs = response.css(f"{self.source.listing_link_selector}::attr(href)").getall()
-        refs = self._refs(hrefs, response.url)
-        requests = list(self._article_requests(refs))
-        yield from requests
-        more = bool(requests) or (self.options.refetch and bool(refs))
-        if more and page < self.options.max_pages:
+        unknown = self._unknown(self._refs(hrefs, response.url))
+        yield from self._article_requests(unknown)
+        # A page with nothing the archive lacks ends the paging (articles this run
+        # already queued from a feed still count as new here).
+        if unknown and page < self.options.max_pages:
             yield self._listing_request(edition, page + 1)
 
     def parse_article(self, response: Response, ref: ArticleRef) -> Iterator[ArticlePage]:
@@ -105,14 +105,19 @@ class OutletSpider(scrapy.Spider):
         refs = (article_ref(self.source, href, page_url) for href in hrefs)
         return list({ref.url: ref for ref in refs if ref is not None}.values())
 
+    def _unknown(self, refs: list[ArticleRef]) -> list[ArticleRef]:
+        """The refs the archive does not hold yet (all of them with --refetch)."""
+        if self.options.refetch:
+            return refs
+        known = self.archive.known_urls(r.url for r in refs)
+        for url in known - self._skipped:
+            self._skipped.add(url)
+            self._count("belmon/skipped_known")
+        return [r for r in refs if r.url not in known]
+
     def _article_requests(self, refs: list[ArticleRef]) -> Iterator[scrapy.Request]:
-        fresh = [r for r in refs if r.url not in self._queued]
-        known = set() if self.options.refetch else self.archive.known_urls(r.url for r in fresh)
-        for ref in fresh:
-            if ref.url in known:
-                if ref.url not in self._skipped:
-                    self._skipped.add(ref.url)
-                    self._count("belmon/skipped_known")
+        for ref in refs:
+            if ref.url in self._queued:
                 continue
             self._queued.add(ref.url)
             yield scrapy.Request(

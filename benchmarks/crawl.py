@@ -1,0 +1,68 @@
+"""End-to-end crawl of a scaled replica: the full pipeline against bare Scrapy, in one run."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import BELMON, median, run_child
+from benchmarks.synthetic import scaled_corpus
+from crawler.replica.server import Replica
+from crawler.sources import load_sources
+
+
+def crawl_benchmark(articles: int, rounds: int) -> dict[str, Any]:
+    """Full `belmon crawl` vs bare Scrapy on the same pages, alternating, `rounds` times each."""
+    with Replica(port=0, articles_root=_empty_dir()) as replica:
+        for article in scaled_corpus(articles):
+            replica.add(article)
+        base_args = [a for sid, url in replica.base_urls.items()
+                     for a in ("--base-url", f"{sid}={url}")]
+        full, bare, incremental = [], [], []
+        pages: list[str] = []
+        for _ in range(rounds):
+            with tempfile.TemporaryDirectory() as tmp:
+                db = str(Path(tmp) / "bench.sqlite")
+                replica.reset_request_log()
+                full.append(run_child([*BELMON, "--log-level", "WARNING", "crawl", "--db", db,
+                                       "--delay", "0", "--max-pages", "10000", *base_args]))
+                pages = [replica.base_urls[o] + p for o, p in replica.request_log]
+                replica.reset_request_log()
+                incremental.append(run_child([*BELMON, "--log-level", "WARNING", "crawl", "--db",
+                                              db, "--delay", "0", "--max-pages", "10000",
+                                              *base_args]))
+                incremental_log = replica.request_log
+                urls = Path(tmp) / "urls.txt"
+                urls.write_text("\n".join(pages), encoding="utf-8")
+                bare.append(run_child([_python(), "-m", "benchmarks.bare_spider", str(urls)]))
+    sources = load_sources()
+    article_requests = [p for o, p in incremental_log if sources[o].article_pattern.match(p)]
+    return {
+        "articles": articles,
+        "pages": len(pages),
+        "full_pages_per_s": median([len(pages) / r.wall_s for r in full]),
+        "bare_pages_per_s": median([len(pages) / r.wall_s for r in bare]),
+        "full_cpu_ms_per_article": median([1000 * r.cpu_s / articles for r in full]),
+        "bare_cpu_ms_per_page": median([1000 * r.cpu_s / len(pages) for r in bare]),
+        "full_peak_mb": max(r.peak_rss_mb for r in full),
+        "bare_peak_mb": max(r.peak_rss_mb for r in bare),
+        "incremental_requests": len(incremental_log),
+        "incremental_article_requests": len(article_requests),
+        "incremental_wall_s": median([r.wall_s for r in incremental]),
+        "failed_runs": sum(r.returncode != 0 for r in full + bare + incremental),
+        "rounds": rounds,
+    }
+
+
+def _empty_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="belmon-bench-"))
+    for outlet in ("charter97", "pozirk"):
+        (path / outlet).mkdir()
+    return path
+
+
+def _python() -> str:
+    import sys
+
+    return sys.executable

@@ -1,0 +1,41 @@
+"""Synthetic articles for benchmarks, made by recombining sentences of the team-written corpus."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+from crawler.replica.corpus import ReplicaArticle, load_corpus
+
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+
+
+def sentence_pool() -> dict[str, list[str]]:
+    """Sentences of the packaged corpus by language."""
+    pool: dict[str, list[str]] = {}
+    for article in load_corpus():
+        for paragraph in article.body:
+            pool.setdefault(article.lang, []).extend(s for s in _SENTENCE.split(paragraph) if s)
+    return pool
+
+
+def scaled_corpus(count: int, seed: int = 7) -> list[ReplicaArticle]:
+    """`count` distinct articles shaped like the corpus, spread over both outlets."""
+    rng = random.Random(seed)
+    base = load_corpus()
+    pool = sentence_pool()
+    made = []
+    for n in range(count):
+        model = base[n % len(base)]
+        sentences = pool[model.lang]
+        body = tuple(" ".join(rng.sample(sentences, 3)) for _ in range(rng.randint(4, 7)))
+        made.append(replace(
+            model,
+            id=(700000 if model.outlet == "charter97" else 210000) + n,
+            title=f"{model.title} — {n}",
+            body=body,
+            published=model.published - timedelta(minutes=7 * n),
+        ))
+    return made
