@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import BELMON, median, run_child
-from benchmarks.synthetic import scaled_corpus
+from crawler.replica.synthetic import scaled_corpus
 from crawler.replica.server import Replica
 from crawler.sources import load_sources
 

@@ -71,3 +71,17 @@ def test_published_times_are_stored_in_utc(replica: Replica, db: Path) -> None:
     for truth in CORPUS:
         expected = truth.published_utc.strftime("%Y-%m-%d %H:%M:%S")
         assert stored[canonical[truth.outlet] + truth.path] == expected
+
+
+def test_paging_through_many_listing_pages_stores_everything(tmp_path: Path, db: Path) -> None:
+    from crawler.replica.synthetic import scaled_corpus
+
+    empty = tmp_path / "empty"
+    for outlet in ("charter97", "pozirk"):
+        (empty / outlet).mkdir(parents=True)
+    articles = scaled_corpus(150)
+    with Replica(port=0, articles_root=empty) as big:
+        for article in articles:
+            big.add(article)
+        _crawl(big, db)
+    assert query(db, "select count(*) from articles") == [(150,)]

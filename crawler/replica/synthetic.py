@@ -1,4 +1,4 @@
-"""Synthetic articles for benchmarks, made by recombining sentences of the team-written corpus."""
+"""Synthetic articles for scale tests and benchmarks, recombining sentences of the team-written corpus."""
 
 from __future__ import annotations
 
