@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import BELMON, median, run_child
-from crawler.replica.synthetic import scaled_corpus
 from crawler.replica.server import Replica
+from crawler.replica.synthetic import scaled_corpus
 from crawler.sources import load_sources
 
 
