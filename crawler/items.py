@@ -19,6 +19,7 @@ class ArticlePage:
     html: str
     fetched_at: datetime
     status: int
+    seen_urls: tuple[str, ...] = ()  # every link that led to this page, cleaned
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,4 @@ class AnalysedArticle:
     themes: tuple[ThemeScore, ...] = ()
     references: tuple[tuple[str, float], ...] = ()  # (reference name, similarity)
     stems: str | None = None  # the text's stemmed words, indexed for full-text search
+    seen_urls: tuple[str, ...] = ()  # links to the article seen while crawling

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from crawler.extract import Article, Rejected, extract_article
+from crawler.fingerprint import article_text, fingerprint
 from crawler.items import AnalysedArticle, ArticlePage
 from crawler.rejections import DuplicateArticle, RejectedPage
 from storage.articles import NEW, REVISED
@@ -35,7 +37,7 @@ class _Stage:
 class ExtractStage(_Stage):
     """HTML to Article, or a RejectedPage counted under its reason."""
 
-    def process_item(self, item: ArticlePage) -> Article:
+    def process_item(self, item: ArticlePage) -> AnalysedArticle:
         result = extract_article(item.html, item.url, self.spider.source, item.fetched_at)
         if isinstance(result, Rejected):
             self.count(f"belmon/rejected/{result.reason}")
@@ -44,14 +46,16 @@ class ExtractStage(_Stage):
             self.count("belmon/fallback")
         if result.published_at is None:
             self.count("belmon/no_date")
-        return result
+        return AnalysedArticle(article=result, seen_urls=item.seen_urls)
 
 
 class AnalyseStage(_Stage):
     """Adds what the pure analysers say of the article (fingerprint, themes)."""
 
-    def process_item(self, article: Article) -> AnalysedArticle:
-        return AnalysedArticle(article=article)
+    def process_item(self, item: AnalysedArticle) -> AnalysedArticle:
+        article = item.article
+        found = fingerprint(article_text(article.lead, article.paragraphs))
+        return replace(item, signature=found.signature, bands=found.bands)
 
 
 class StoreStage(_Stage):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler.fingerprint import DEFAULT_THRESHOLD, similarity
 from crawler.settings import crawl_settings
 from crawler.sources import Source
 from crawler.spiders.outlet import OutletSpider
@@ -30,11 +31,11 @@ class CrawlOptions:
     timeout: float = 30.0
     obey_robots: bool = True
     user_agent: str | None = None
-    dedup_threshold: float = 0.5
+    dedup_threshold: float = DEFAULT_THRESHOLD
 
-    def near_duplicates(self) -> NearDuplicatePolicy | None:
-        """How new texts are compared with stored ones (None until fingerprints exist)."""
-        return None
+    def near_duplicates(self) -> NearDuplicatePolicy:
+        """How a new text is compared with stored ones to find the story it belongs to."""
+        return NearDuplicatePolicy(similarity, self.dedup_threshold)
 
     def __post_init__(self) -> None:
         if self.trigger not in TRIGGERS:

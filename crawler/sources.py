@@ -73,6 +73,7 @@ class Source:
     politeness: Politeness = field(default_factory=Politeness)
     aliases: tuple[str, ...] = ()
     interval_minutes: float = 30.0
+    cron: str | None = None  # a crontab expression in UTC; replaces the interval when set
     enabled: bool = True
 
     def __post_init__(self) -> None:
@@ -85,6 +86,9 @@ class Source:
             raise SourceError(f"source {self.id!r}: no editions")
         if self.interval_minutes <= 0:
             raise SourceError(f"source {self.id!r}: interval_minutes must be positive")
+        if self.cron is not None and len(self.cron.split()) != 5:
+            raise SourceError(f"source {self.id!r}: cron {self.cron!r} needs five fields "
+                              "(minute hour day month weekday)")
 
     @property
     def base_host(self) -> str:
@@ -151,6 +155,7 @@ def build_source(sid: str, raw: Mapping[str, Any]) -> Source:
             politeness=Politeness(**raw.get("politeness", {})),
             aliases=tuple(raw.get("aliases", ())),
             interval_minutes=float(raw.get("interval_minutes", 30)),
+            cron=str(raw["cron"]) if raw.get("cron") else None,
             enabled=bool(raw.get("enabled", True)),
         )
     except KeyError as exc:

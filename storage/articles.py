@@ -46,7 +46,7 @@ def store(
         .where(ArticleRow.url == article.url)
     ).first()
     if existing is not None:
-        _add_url(conn, article.fetched_url, existing.id, article.outlet, "fetched")
+        _add_urls(conn, item, existing.id)
         if existing.text_hash == article.text_hash and existing.title == article.title:
             return StoreResult(KNOWN_URL, existing.id, existing.story_id)
         _revise(conn, existing.id, item)
@@ -56,7 +56,7 @@ def store(
     ).first()
     if same is not None:
         _add_url(conn, article.url, same.id, article.outlet, "same-text")
-        _add_url(conn, article.fetched_url, same.id, article.outlet, "fetched")
+        _add_urls(conn, item, same.id)
         return StoreResult(SAME_TEXT, same.id, same.story_id)
     return _insert_new(conn, item, policy, run_id)
 
@@ -79,7 +79,7 @@ def _insert_new(
         _maybe_new_original(conn, story_id, article_id, article.published_at)
     conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(story_id=story_id))
     _add_url(conn, article.url, article_id, article.outlet, "canonical")
-    _add_url(conn, article.fetched_url, article_id, article.outlet, "fetched")
+    _add_urls(conn, item, article_id)
     _write_analysis(conn, article_id, item)
     return StoreResult(NEW, article_id, story_id, joined_story=found is not None)
 
@@ -113,6 +113,13 @@ def _maybe_new_original(
     if original is None or published < original:
         conn.execute(update(StoryRow).where(StoryRow.id == story_id)
                      .values(original_article_id=article_id))
+
+
+def _add_urls(conn: Connection, item: AnalysedArticle, article_id: int) -> None:
+    """The URL actually fetched and every link seen to the article."""
+    _add_url(conn, item.article.fetched_url, article_id, item.article.outlet, "fetched")
+    for url in item.seen_urls:
+        _add_url(conn, url, article_id, item.article.outlet, "variant")
 
 
 def _add_url(conn: Connection, url: str, article_id: int, source_id: str, kind: str) -> None:

@@ -221,8 +221,10 @@ def listing_page(
 
 def _listing_item(article: ReplicaArticle) -> str:
     image = esc(article.image or "/images/placeholder.jpg")
+    # Like the real site, a listing sometimes links a variant of the article's URL.
+    href = esc(article.variant_links[0] if article.variant_urls else article.path)
     return (
-        f'<li><a href="{article.path}"><div class="news__pic"><img src="{image}"></div>'
+        f'<li><a href="{href}"><div class="news__pic"><img src="{image}"></div>'
         f'{esc(article.title)}<span class="news__time">{hh_mm(article.published)}</span></a></li>'
     )
 

@@ -20,11 +20,15 @@ OUTLET_LANGS: dict[str, tuple[str, ...]] = {
 }
 MINSK = timezone(timedelta(hours=3), "Europe/Minsk")
 ARTICLES_ROOT = Path(__file__).parent / "articles"
+REVISIONS_ROOT = Path(__file__).parent / "revisions"  # edited versions, to publish between crawls
 
 _REQUIRED = ("id", "lang", "published", "section", "title", "lead", "body", "relevant")
-_OPTIONAL = ("author", "image", "themes", "outlet")
+_OPTIONAL = ("author", "image", "themes", "outlet", "reprint_of", "variant_urls")
 _SECTION_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FILE_RE = re.compile(r"^(?P<lang>[a-z]{2})-(?P<id>\d+)\.toml$")
+_REPRINT_RE = re.compile(r"^(?P<outlet>[a-z0-9]+):(?P<id>\d+)$")
+
+Key = tuple[str, int]  # (outlet, id)
 
 
 class InvalidArticle(ValueError):
@@ -47,6 +51,10 @@ class ReplicaArticle:
     image: str | None = None
     relevant: bool = False
     themes: tuple[str, ...] = ()
+    reprint_of: str | None = None  # "outlet:id" of the article this one copies, with edits
+    # Other links to this article, as templates of its own fields ("{path}#comments",
+    # "/ru/news/{year}/{month:02d}/{day:02d}/{id}/?utm_source=rss"); Charter97 lists the first.
+    variant_urls: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         problem = next(_problems(self), None)
@@ -64,6 +72,24 @@ class ReplicaArticle:
     @property
     def published_utc(self) -> datetime:
         return self.published.astimezone(UTC)
+
+    @property
+    def key(self) -> Key:
+        return (self.outlet, self.id)
+
+    @property
+    def variant_links(self) -> tuple[str, ...]:
+        """variant_urls filled in with this article's path, id, language and date."""
+        d = self.published
+        fields = {"path": self.path, "id": self.id, "lang": self.lang,
+                  "year": d.year, "month": d.month, "day": d.day}
+        return tuple(template.format(**fields) for template in self.variant_urls)
+
+    @property
+    def original(self) -> Key | None:
+        """(outlet, id) of the article this one reprints, if it is a reprint."""
+        match = _REPRINT_RE.match(self.reprint_of or "")
+        return (match["outlet"], int(match["id"])) if match else None
 
 
 def _problems(article: ReplicaArticle) -> Iterator[str]:
@@ -86,6 +112,15 @@ def _problems(article: ReplicaArticle) -> Iterator[str]:
         yield "body must be a non-empty list of non-empty paragraphs"
     if article.image is not None and not article.image.startswith("/images/"):
         yield f"image must be a site path under /images/, got {article.image!r}"
+    if article.reprint_of is not None and article.original in (None, article.key):
+        yield f"reprint_of must be another article's \"outlet:id\", got {article.reprint_of!r}"
+    try:
+        links = article.variant_links
+    except (KeyError, ValueError, IndexError, AttributeError) as exc:
+        yield f"variant_urls: bad template ({exc!r})"
+    else:
+        if not all(link.startswith(("/", "http://", "https://")) for link in links):
+            yield "variant_urls must be site paths or http(s) URLs"
 
 
 def parse_article(outlet: str, data: dict[str, Any]) -> ReplicaArticle:
@@ -120,6 +155,8 @@ def _parse(outlet: str, data: dict[str, Any]) -> ReplicaArticle:
         image=_optional_text(data, "image"),
         relevant=_flag(data, "relevant"),
         themes=_texts(data, "themes"),
+        reprint_of=_optional_text(data, "reprint_of"),
+        variant_urls=_texts(data, "variant_urls"),
     )
 
 
@@ -209,3 +246,28 @@ def load_corpus(root: Path | None = None, extra_dir: Path | None = None) -> list
         articles.update(load_folder(extra_dir))
     logger.debug("loaded %d replica articles", len(articles))
     return newest_first(articles.values())
+
+
+def load_revisions(root: Path | None = None) -> list[ReplicaArticle]:
+    """Edited versions of corpus articles (same outlet and id), for a test to add() between crawls."""
+    return newest_first(load_folder(root or REVISIONS_ROOT).values())
+
+
+def expected_stories(articles: Iterable[ReplicaArticle]) -> dict[Key, frozenset[Key]]:
+    """The stories a perfect deduplicator finds: each original with every article reprinting it.
+
+    An article that is nobody's reprint and has none is a story of its own. ValueError when
+    a reprint names an article that is missing or published later than the reprint.
+    """
+    by_key = {a.key: a for a in articles}
+    stories: dict[Key, set[Key]] = {}
+    for article in by_key.values():
+        root, seen = article, {article.key}
+        while root.original is not None:
+            original = by_key.get(root.original)
+            if original is None or original.published > root.published or original.key in seen:
+                raise ValueError(f"{root.outlet} article {root.id}: bad reprint_of {root.reprint_of!r}")
+            root = original
+            seen.add(root.key)
+        stories.setdefault(root.key, set()).add(article.key)
+    return {key: frozenset(members) for key, members in stories.items()}

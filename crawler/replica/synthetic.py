@@ -37,5 +37,7 @@ def scaled_corpus(count: int, seed: int = 7) -> list[ReplicaArticle]:
             title=f"{model.title} — {n}",
             body=body,
             published=model.published - timedelta(minutes=7 * n),
+            reprint_of=None,
+            variant_urls=(),
         ))
     return made

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -15,7 +16,7 @@ from crawler.decoding import decode_html
 from crawler.feeds import feed_links
 from crawler.items import ArticlePage
 from crawler.sources import Edition, Source
-from crawler.urls import ArticleRef, article_ref
+from crawler.urls import ArticleRef, article_ref, clean_url
 
 if TYPE_CHECKING:
     from crawler.run import CrawlOptions
@@ -43,6 +44,7 @@ class OutletSpider(scrapy.Spider):
         self.dedup = options.near_duplicates()
         self._skipped: set[str] = set()
         self._queued: set[str] = set()
+        self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it
 
     async def start(self) -> AsyncIterator[Any]:
         for edition in self.source.editions:
@@ -81,9 +83,10 @@ class OutletSpider(scrapy.Spider):
         self._count("belmon/article_pages")
         declared = response.encoding if isinstance(response, TextResponse) else None
         html = decode_html(response.body, declared)
+        seen = self._seen.pop(ref.url, set()) | {clean_url(response.url)}
         yield ArticlePage(
             source_id=self.source.id, url=response.url, html=html,
-            fetched_at=datetime.now(UTC), status=response.status,
+            fetched_at=datetime.now(UTC), status=response.status, seen_urls=tuple(sorted(seen)),
         )
 
     def on_error(self, failure: Failure) -> None:
@@ -102,14 +105,21 @@ class OutletSpider(scrapy.Spider):
                             failure.getErrorMessage())
 
     def _refs(self, hrefs: Iterable[str], page_url: str) -> list[ArticleRef]:
-        refs = (article_ref(self.source, href, page_url) for href in hrefs)
-        return list({ref.url: ref for ref in refs if ref is not None}.values())
+        found: dict[str, ArticleRef] = {}
+        for href in hrefs:
+            ref = article_ref(self.source, href, page_url)
+            if ref is not None:
+                found[ref.url] = ref
+                self._seen.setdefault(ref.url, set()).add(clean_url(urljoin(page_url, href)))
+        return list(found.values())
 
     def _unknown(self, refs: list[ArticleRef]) -> list[ArticleRef]:
         """The refs the archive does not hold yet (all of them with --refetch)."""
         if self.options.refetch:
             return refs
         known = self.archive.known_urls(r.url for r in refs)
+        for url in known:
+            self._seen.pop(url, None)
         for url in known - self._skipped:
             self._skipped.add(url)
             self._count("belmon/skipped_known")

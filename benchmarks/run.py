@@ -1,0 +1,80 @@
+"""Run every benchmark and write docs/benchmarks.md.
+
+    python -m benchmarks.run            # the full set (about 15 minutes on 2 cores)
+    python -m benchmarks.run --quick    # smaller sizes, under two minutes
+
+Figures are medians of several runs made side by side in this one run; the
+machines are shared and noisy, so compare ratios rather than absolute numbers
+between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.crawl import crawl_benchmark
+from benchmarks.extraction import extraction_benchmark
+from benchmarks.machine import machine_lines
+from benchmarks.report import SECTIONS
+
+REPORT = Path(__file__).parents[1] / "docs" / "benchmarks.md"
+
+SIZES = {
+    "quick": {"crawl_articles": 600, "crawl_rounds": 2, "extraction_rounds": 3},
+    "full": {"crawl_articles": 5000, "crawl_rounds": 3, "extraction_rounds": 5},
+}
+
+
+def scenarios(size: dict[str, int]) -> dict[str, Callable[[], dict[str, Any]]]:
+    return {
+        "crawl": lambda: crawl_benchmark(size["crawl_articles"], size["crawl_rounds"]),
+        "extraction": lambda: extraction_benchmark(size["extraction_rounds"]),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
+    parser.add_argument("--only", nargs="*", help="run only these scenarios")
+    parser.add_argument("--output", type=Path, default=REPORT)
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    results: dict[str, Any] = {}
+    for name, run in scenarios(SIZES[mode]).items():
+        if args.only and name not in args.only:
+            continue
+        start = time.perf_counter()
+        print(f"benchmark {name} ...", file=sys.stderr, flush=True)
+        results[name] = run()
+        print(f"benchmark {name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    args.output.write_text(render(mode, results), encoding="utf-8")
+    print(json.dumps(results, indent=1, default=str))
+
+
+def render(mode: str, results: dict[str, Any]) -> str:
+    lines = [
+        "# belmon benchmarks",
+        "",
+        f"Written by `python -m benchmarks.run{' --quick' if mode == 'quick' else ''}` on "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC ({mode} mode). Medians of several runs made "
+        "side by side in this one run; the machines are shared and noisy.",
+        "",
+        *machine_lines(),
+        "",
+    ]
+    for name, section in SECTIONS.items():
+        if name in results:
+            lines += section(results[name])
+            lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
