@@ -10,12 +10,14 @@ _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # no-break spaces are the author's and s
 _ANY_SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({c: '"' for c in "«»„“”‟″〝〞＂'‘’‚‛`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹘﹣－"})
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def clean_text(text: str) -> str:
     """Text as a reader sees it: NFC, invisible characters gone, runs of spaces collapsed."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
     return _SPACE.sub(" ", text).strip()
 
 

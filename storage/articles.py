@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, delete, insert, select, update
+from sqlalchemy import Connection, CursorResult, bindparam, delete, insert, select, update
 
+from storage.dialect import insert_ignoring_duplicates
 from storage.models import (
     ArticleReference,
     ArticleRow,
@@ -36,27 +37,33 @@ class StoreResult:
     joined_story: bool = False
 
 
+# Built once: statements are rebuilt per article otherwise, which costs more than running them.
+_BY_URL = select(ArticleRow.id, ArticleRow.text_hash, ArticleRow.title, ArticleRow.story_id).where(
+    ArticleRow.url == bindparam("url")
+)
+_BY_HASH = select(ArticleRow.id, ArticleRow.story_id).where(
+    ArticleRow.text_hash == bindparam("text_hash")
+).limit(1)
+_ORIGINAL_PUBLISHED = select(ArticleRow.published_at).join(
+    StoryRow, StoryRow.original_article_id == ArticleRow.id
+).where(StoryRow.id == bindparam("story_id"))
+
+
 def store(
     conn: Connection, item: AnalysedArticle, policy: NearDuplicatePolicy | None, run_id: int | None
 ) -> StoreResult:
     """Write `item` inside the caller's transaction."""
     article = item.article
-    existing = conn.execute(
-        select(ArticleRow.id, ArticleRow.text_hash, ArticleRow.title, ArticleRow.story_id)
-        .where(ArticleRow.url == article.url)
-    ).first()
+    existing = conn.execute(_BY_URL, {"url": article.url}).first()
     if existing is not None:
         _add_urls(conn, item, existing.id)
         if existing.text_hash == article.text_hash and existing.title == article.title:
             return StoreResult(KNOWN_URL, existing.id, existing.story_id)
         _revise(conn, existing.id, item)
         return StoreResult(REVISED, existing.id, existing.story_id)
-    same = conn.execute(
-        select(ArticleRow.id, ArticleRow.story_id).where(ArticleRow.text_hash == article.text_hash)
-    ).first()
+    same = conn.execute(_BY_HASH, {"text_hash": article.text_hash}).first()
     if same is not None:
-        _add_url(conn, article.url, same.id, article.outlet, "same-text")
-        _add_urls(conn, item, same.id)
+        _add_urls(conn, item, same.id, canonical_kind="same-text")
         return StoreResult(SAME_TEXT, same.id, same.story_id)
     return _insert_new(conn, item, policy, run_id)
 
@@ -68,20 +75,24 @@ def _insert_new(
     found = None
     if policy is not None and item.signature is not None:
         found = find_story(conn, item.signature, item.bands, policy)
-    values = {**article_values(article), **_analysis_values(item), "crawl_run_id": run_id}
-    article_id = _inserted_id(conn.execute(insert(ArticleRow).values(**values)))
+    story_id = found[0] if found else _inserted_id(
+        conn.execute(insert(StoryRow), {"created_at": _now()})
+    )
+    values = {**article_values(article), **_analysis_values(item), "crawl_run_id": run_id,
+              "story_id": story_id}
+    article_id = _inserted_id(conn.execute(insert(ArticleRow), values))
     if found is None:
-        story_id = _inserted_id(conn.execute(
-            insert(StoryRow).values(original_article_id=article_id, created_at=_now())
-        ))
+        _set_original(conn, story_id, article_id)
     else:
-        story_id = found[0]
         _maybe_new_original(conn, story_id, article_id, article.published_at)
-    conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(story_id=story_id))
-    _add_url(conn, article.url, article_id, article.outlet, "canonical")
     _add_urls(conn, item, article_id)
-    _write_analysis(conn, article_id, item)
+    _write_analysis(conn, article_id, item, replacing=False)
     return StoreResult(NEW, article_id, story_id, joined_story=found is not None)
+
+
+def _set_original(conn: Connection, story_id: int, article_id: int) -> None:
+    conn.execute(update(StoryRow).where(StoryRow.id == story_id)
+                 .values(original_article_id=article_id))
 
 
 def _revise(conn: Connection, article_id: int, item: AnalysedArticle) -> None:
@@ -106,44 +117,45 @@ def _maybe_new_original(
     """The story's original is its earliest publication, whatever order they were crawled in."""
     if published is None:
         return
-    original = conn.execute(
-        select(ArticleRow.published_at).join(StoryRow, StoryRow.original_article_id == ArticleRow.id)
-        .where(StoryRow.id == story_id)
-    ).scalar()
+    original = conn.execute(_ORIGINAL_PUBLISHED, {"story_id": story_id}).scalar()
     if original is None or published < original:
-        conn.execute(update(StoryRow).where(StoryRow.id == story_id)
-                     .values(original_article_id=article_id))
+        _set_original(conn, story_id, article_id)
 
 
-def _add_urls(conn: Connection, item: AnalysedArticle, article_id: int) -> None:
-    """The URL actually fetched and every link seen to the article."""
-    _add_url(conn, item.article.fetched_url, article_id, item.article.outlet, "fetched")
+def _add_urls(
+    conn: Connection, item: AnalysedArticle, article_id: int, canonical_kind: str = "canonical"
+) -> None:
+    """Record the canonical URL, the URL fetched and every link seen; known URLs stay as they are."""
+    article = item.article
+    kinds = {article.url: canonical_kind, article.fetched_url: "fetched"}
     for url in item.seen_urls:
-        _add_url(conn, url, article_id, item.article.outlet, "variant")
+        kinds.setdefault(url, "variant")
+    now = _now()
+    rows = [{"url": url, "article_id": article_id, "source_id": article.outlet, "kind": kind,
+             "first_seen_at": now} for url, kind in kinds.items()]
+    conn.execute(insert_ignoring_duplicates(conn, ArticleUrl), rows)
 
 
-def _add_url(conn: Connection, url: str, article_id: int, source_id: str, kind: str) -> None:
-    if conn.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url)) is None:
-        conn.execute(insert(ArticleUrl).values(
-            url=url, article_id=article_id, source_id=source_id, kind=kind, first_seen_at=_now()
-        ))
-
-
-def _write_analysis(conn: Connection, article_id: int, item: AnalysedArticle) -> None:
+def _write_analysis(
+    conn: Connection, article_id: int, item: AnalysedArticle, replacing: bool = True
+) -> None:
     if item.signature is not None:
-        save_fingerprint(conn, article_id, item.signature, item.bands)
-    write_themes(conn, article_id, item)
+        save_fingerprint(conn, article_id, item.signature, item.bands, replacing)
+    write_themes(conn, article_id, item, replacing)
 
 
-def write_themes(conn: Connection, article_id: int, item: AnalysedArticle) -> None:
-    """Replace an article's theme scores and reference similarities."""
-    conn.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article_id))
+def write_themes(
+    conn: Connection, article_id: int, item: AnalysedArticle, replacing: bool = True
+) -> None:
+    """Write (or with `replacing`, replace) an article's theme scores and reference similarities."""
+    if replacing:
+        conn.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article_id))
+        conn.execute(delete(ArticleReference).where(ArticleReference.article_id == article_id))
     if item.themes:
         conn.execute(insert(ArticleTheme), [
             {"article_id": article_id, "theme_id": t.theme_id, "score": t.score,
              "evidence": list(t.evidence)} for t in item.themes
         ])
-    conn.execute(delete(ArticleReference).where(ArticleReference.article_id == article_id))
     if item.references:
         ids = dict(conn.execute(select(ReferenceText.name, ReferenceText.id)).tuples().all())
         rows = [{"article_id": article_id, "reference_id": ids[name], "similarity": sim}

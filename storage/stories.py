@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from storage.models import ArticleBand, ArticleFingerprint, ArticleRow
 
 Similarity = Callable[[bytes, bytes], float]
+
+_SHARED = func.count().label("shared")
+_CANDIDATES = (
+    select(ArticleBand.article_id, _SHARED)
+    .where(ArticleBand.hash.in_(bindparam("bands", expanding=True)))
+    .group_by(ArticleBand.article_id)
+    .order_by(_SHARED.desc())
+    .limit(bindparam("limit"))
+)
+_SIGNATURES = (
+    select(ArticleRow.story_id, ArticleFingerprint.signature)
+    .join(ArticleRow, ArticleRow.id == ArticleFingerprint.article_id)
+    .where(ArticleFingerprint.article_id.in_(bindparam("ids", expanding=True)))
+)
 
 
 @dataclass(frozen=True)
@@ -32,22 +46,13 @@ def find_story(
     """The story of the most similar stored article at or above the threshold, with its similarity."""
     if not bands:
         return None
-    shared = func.count().label("shared")
     candidates = conn.execute(
-        select(ArticleBand.article_id, shared)
-        .where(ArticleBand.hash.in_(bands))
-        .group_by(ArticleBand.article_id)
-        .order_by(shared.desc())
-        .limit(policy.max_candidates)
+        _CANDIDATES, {"bands": list(bands), "limit": policy.max_candidates}
     ).all()
     ids = [c.article_id for c in candidates if c.article_id != exclude_article]
     if not ids:
         return None
-    rows = conn.execute(
-        select(ArticleRow.story_id, ArticleFingerprint.signature)
-        .join(ArticleRow, ArticleRow.id == ArticleFingerprint.article_id)
-        .where(ArticleFingerprint.article_id.in_(ids))
-    ).all()
+    rows = conn.execute(_SIGNATURES, {"ids": ids}).all()
     best: tuple[int, float] | None = None
     for row in rows:
         score = policy.similarity(signature, row.signature)
@@ -58,11 +63,15 @@ def find_story(
     return best
 
 
-def save_fingerprint(conn: Connection, article_id: int, signature: bytes, bands: tuple[int, ...]) -> None:
-    """Store (or replace) an article's signature and band hashes."""
-    conn.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
-    conn.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
-    conn.execute(insert(ArticleFingerprint).values(article_id=article_id, signature=signature))
+def save_fingerprint(
+    conn: Connection, article_id: int, signature: bytes, bands: tuple[int, ...],
+    replacing: bool = True,
+) -> None:
+    """Store (or with `replacing`, replace) an article's signature and band hashes."""
+    if replacing:
+        conn.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
+        conn.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id == article_id))
+    conn.execute(insert(ArticleFingerprint), {"article_id": article_id, "signature": signature})
     unique = sorted(set(bands))
     if unique:
         conn.execute(insert(ArticleBand), [{"hash": h, "article_id": article_id} for h in unique])
