@@ -20,20 +20,27 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.crawl import crawl_benchmark
+from benchmarks.dedup_lookup import dedup_benchmark
 from benchmarks.extraction import extraction_benchmark
 from benchmarks.machine import machine_lines
 from benchmarks.report import SECTIONS
+from benchmarks.stages import stages_benchmark
 
 REPORT = Path(__file__).parents[1] / "docs" / "benchmarks.md"
 
-SIZES = {
-    "quick": {"crawl_articles": 600, "crawl_rounds": 2, "extraction_rounds": 3},
-    "full": {"crawl_articles": 5000, "crawl_rounds": 3, "extraction_rounds": 5},
+SIZES: dict[str, dict[str, Any]] = {
+    "quick": {"crawl_articles": 600, "crawl_rounds": 2, "extraction_rounds": 3,
+              "stage_articles": 200, "stage_rounds": 3, "dedup_sizes": [10_000]},
+    "full": {"crawl_articles": 5000, "crawl_rounds": 3, "extraction_rounds": 5,
+             "stage_articles": 1000, "stage_rounds": 5,
+             "dedup_sizes": [10_000, 100_000, 1_000_000]},
 }
 
 
-def scenarios(size: dict[str, int]) -> dict[str, Callable[[], dict[str, Any]]]:
+def scenarios(size: dict[str, Any]) -> dict[str, Callable[[], dict[str, Any]]]:
     return {
+        "stages": lambda: stages_benchmark(size["stage_articles"], size["stage_rounds"]),
+        "dedup": lambda: dedup_benchmark(size["dedup_sizes"]),
         "crawl": lambda: crawl_benchmark(size["crawl_articles"], size["crawl_rounds"]),
         "extraction": lambda: extraction_benchmark(size["extraction_rounds"]),
     }
