@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from crawler.extract import Article, Rejected, extract_article
-from crawler.fingerprint import article_text, fingerprint
+from crawler.analysis import analyse
 from crawler.items import AnalysedArticle, ArticlePage
 from crawler.rejections import DuplicateArticle, RejectedPage
 from storage.articles import NEW, REVISED
@@ -50,12 +49,13 @@ class ExtractStage(_Stage):
 
 
 class AnalyseStage(_Stage):
-    """Adds what the pure analysers say of the article (fingerprint, themes)."""
+    """Adds what the pure analysers say of the article: fingerprint, themes, references, stems."""
 
     def process_item(self, item: AnalysedArticle) -> AnalysedArticle:
-        article = item.article
-        found = fingerprint(article_text(article.lead, article.paragraphs))
-        return replace(item, signature=found.signature, bands=found.bands)
+        analysed = analyse(item, self.spider.themes, self.spider.references)
+        if analysed.relevant:
+            self.count("belmon/relevant")
+        return analysed
 
 
 class StoreStage(_Stage):

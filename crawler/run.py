@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 
@@ -32,6 +33,7 @@ class CrawlOptions:
     obey_robots: bool = True
     user_agent: str | None = None
     dedup_threshold: float = DEFAULT_THRESHOLD
+    themes_file: Path | None = None  # None: the packaged theme definitions
 
     def near_duplicates(self) -> NearDuplicatePolicy:
         """How a new text is compared with stored ones to find the story it belongs to."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
 _SYNTAX = re.compile(r'["*():^]|\b(AND|OR|NOT|NEAR)\b')
 
-Stemmer = Callable[[str], str]
+Stemmer = Callable[[str], tuple[str, ...]]  # a word's possible stems
 
 
 def is_advanced(query: str) -> bool:
@@ -29,22 +29,18 @@ def fts_expression(query: str, stem: Stemmer) -> str:
         raise ValueError("the search query has no words")
     parts = []
     for word in words:
-        stemmed = stem(word)
-        escaped = word.replace('"', '""')
-        if stemmed and stemmed != word.casefold():
-            parts.append(f'("{escaped}" OR stems:"{stemmed}")')
-        else:
-            parts.append(f'"{escaped}"')
+        options = [f'"{word}"'] + [f'stems:"{s}"' for s in stem(word) if s and '"' not in s]
+        parts.append(f"({' OR '.join(options)})" if len(options) > 1 else options[0])
     return " AND ".join(parts)
 
 
 def highlight(text: str, words: list[str], stem: Stemmer, marks: tuple[str, str],
               width: int = 24) -> str:
     """A window of `text` around its first word whose stem is one of the query's, marked."""
-    wanted = {stem(w) for w in words} | {w.casefold() for w in words}
+    wanted = {s for w in words for s in stem(w)} | {w.casefold() for w in words}
     tokens = list(_WORD.finditer(text))
     hits = [i for i, t in enumerate(tokens) if t.group().casefold() in wanted
-            or stem(t.group()) in wanted]
+            or not wanted.isdisjoint(stem(t.group()))]
     if not tokens:
         return ""
     first = hits[0] if hits else 0

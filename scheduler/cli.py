@@ -8,7 +8,7 @@ import sys
 import click
 
 from crawler.sources import SourceError
-from scheduler import cmd_archive, cmd_crawl
+from scheduler import cmd_archive, cmd_crawl, cmd_daemon, cmd_search, cmd_themes
 from scheduler.logs import configure_logging
 from scheduler.options import setting_option
 from storage.engine import ArchiveError
@@ -29,7 +29,9 @@ def cli(log_level: str) -> None:
 
 
 for command in (cmd_archive.init, cmd_archive.sql, cmd_archive.status,
-                cmd_crawl.crawl, cmd_crawl.demo, cmd_crawl.replica):
+                cmd_crawl.crawl, cmd_crawl.demo, cmd_crawl.replica, cmd_daemon.daemon,
+                cmd_search.search, cmd_search.export, cmd_search.reindex,
+                cmd_themes.match_command, cmd_themes.rematch, cmd_themes.reference):
     cli.add_command(command)
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 
 import click
 
-from scheduler import context
+from scheduler import context, health
+from scheduler.daemon_state import describe, next_runs, pid_alive, read_state, state_path
 from scheduler.display import runs_table, table
 from scheduler.options import db_option
 from storage import migrate, queries
 from storage.readonly import run_query
+
+WARNING_LOOKBACK = timedelta(days=3)  # runs looked at for warnings
 
 
 @click.command()
@@ -58,18 +62,34 @@ def sql(query: str, as_json: bool, as_csv: bool, db: str | None) -> None:
 @click.command()
 @db_option
 def status(db: str | None) -> None:
-    """Show the archive's path, articles per outlet and each outlet's last run.
+    """Show the archive, the daemon's state, each outlet's last and next run, and warnings.
 
     Example: belmon status
     """
     url = context.resolve_db(db)
+    now = datetime.now(UTC)
     archive = context.open_archive(url)
     try:
         counts = queries.article_counts(archive.engine)
         runs = queries.last_runs(archive.engine)
+        recent = queries.recent_runs(archive.engine, since=now - WARNING_LOOKBACK)
     finally:
         archive.close()
+    state = read_state(state_path(url))
+    alive = state is not None and state.stopped_at is None and pid_alive(state.pid)
     click.echo(f"archive: {url}")
-    click.echo(table(("outlet", "articles"), sorted(counts.items())))
+    click.echo(f"daemon: {describe(state, now, alive)}")
+    click.echo("")
+    last = {r.source_id: r for r in runs}
+    upcoming = next_runs(state) if alive else {}
+    outlets = sorted(set(counts) | set(last) | set(upcoming))
+    rows = [(sid, counts.get(sid, 0), last[sid].started_at if sid in last else None,
+             last[sid].status if sid in last else None, upcoming.get(sid)) for sid in outlets]
+    click.echo(table(("outlet", "articles", "last run (UTC)", "status", "next run (UTC)"), rows))
     click.echo("")
     click.echo(runs_table(runs) if runs else "no crawl has run yet")
+    found = health.warnings(recent)
+    if found:
+        click.echo("\nwarnings:")
+        for warning in found:
+            click.echo(f"  {warning}")

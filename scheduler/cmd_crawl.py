@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
-from crawler.run import CrawlOptions, run_crawl
 from scheduler import context
+from scheduler.child import EXIT_BUSY
 from scheduler.display import runs_table
 from scheduler.options import db_option, setting_option, sources_option
 from storage import queries
+from storage.locks import LockBusy, hold_outlets
+
+log = logging.getLogger(__name__)
+
+
+class OutletBusy(click.ClickException):
+    """An outlet is being crawled by another process and --wait was not given."""
+
+    exit_code = EXIT_BUSY
 
 
 @click.command()
@@ -16,6 +27,12 @@ from storage import queries
 @click.option("--base-url", "base_urls", multiple=True, metavar="[OUTLET=]URL",
               help="Fetch from this base URL instead (mirror or replica); repeatable.")
 @click.option("--refetch", is_flag=True, help="Fetch articles already in the archive again.")
+@click.option("--wait/--no-wait", default=False,
+              help="When another process is crawling an outlet: wait for it to finish, or "
+                   "(the default) exit with status 75 at once.")
+@click.option("--trigger", type=click.Choice(["manual", "schedule", "catch-up"]), default="manual",
+              show_default=True, help="Why the crawl runs, as recorded in crawl_runs (the daemon "
+                                      "passes schedule or catch-up).")
 @setting_option("max-pages", type=click.IntRange(min=1))
 @setting_option("delay", type=click.FloatRange(min=0))
 @setting_option("timeout", type=click.FloatRange(min=1))
@@ -23,27 +40,46 @@ from storage import queries
 @setting_option("obey-robots", is_flag=True)
 @db_option
 @sources_option
-def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, max_pages: int,
-          delay: float | None, timeout: float, user_agent: str | None, obey_robots: bool,
-          db: str | None, sources: str | None) -> None:
+def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, wait: bool,
+          trigger: str, max_pages: int, delay: float | None, timeout: float,
+          user_agent: str | None, obey_robots: bool, db: str | None, sources: str | None) -> None:
     """Crawl outlets now (all enabled outlets when none is named) and print a summary.
+
+    An outlet being crawled by another process (the daemon, say) makes the command exit
+    with status 75, or wait for it with --wait.
 
     Example: belmon crawl charter97 --base-url http://127.0.0.1:8097
     """
+    from crawler.run import CrawlOptions, run_crawl  # Scrapy: only where a crawl really runs
+
     chosen = context.select_sources(outlets, sources, base_urls)
-    options = CrawlOptions(trigger="manual", refetch=refetch, max_pages=max_pages,
+    options = CrawlOptions(trigger=trigger, refetch=refetch, max_pages=max_pages,
                            download_delay=delay, timeout=timeout, obey_robots=obey_robots,
                            user_agent=user_agent)
-    archive = context.open_archive(db)
+    url = context.resolve_db(db)
     try:
-        run_ids = run_crawl(chosen, archive, options)
-        runs = queries.runs_by_id(archive.engine, run_ids)
-    finally:
-        archive.close()
+        locks = hold_outlets(url, (s.id for s in chosen), wait=wait, on_wait=_waiting)
+    except LockBusy as busy:
+        raise OutletBusy(f"{_busy_text(busy)}; use --wait to wait") from None
+    with locks:
+        archive = context.open_archive(url)
+        try:
+            run_ids = run_crawl(chosen, archive, options)
+            runs = queries.runs_by_id(archive.engine, run_ids)
+        finally:
+            archive.close()
     click.echo(runs_table(runs))
     if any(r.status == "failed" for r in runs):
         raise click.ClickException("; ".join(f"{r.source_id}: {r.message}" for r in runs
                                              if r.status == "failed"))
+
+
+def _busy_text(busy: LockBusy) -> str:
+    return f"{busy.name} is being crawled by {f'pid {busy.pid}' if busy.pid else 'another process'}"
+
+
+def _waiting(busy: LockBusy) -> None:
+    log.info("%s; waiting for it to finish", _busy_text(busy))
 
 
 @click.command()

@@ -36,6 +36,17 @@ SETTINGS: tuple[Setting, ...] = (
             "User-Agent header (default identifies belmon and its project page)."),
     Setting("obey-robots/--ignore-robots", "BELMON_OBEY_ROBOTS", "true",
             "Obey each outlet's robots.txt (the default)."),
+    Setting("themes", "BELMON_THEMES", None,
+            "A TOML file that extends or replaces the packaged theme definitions."),
+    Setting("dedup-threshold", "BELMON_DEDUP_THRESHOLD", "0.4",
+            "Estimated text similarity (0-1) at which a new article joins a stored story."),
+    Setting("catch-up-pages", "BELMON_CATCH_UP_PAGES", "20",
+            "Daemon: listing pages read per edition at most when an outlet has a gap to fill "
+            "(no successful run for two intervals)."),
+    Setting("crawl-timeout", "BELMON_CRAWL_TIMEOUT", "3600",
+            "Daemon: seconds a crawl may take before it is stopped and recorded as failed."),
+    Setting("stop-timeout", "BELMON_STOP_TIMEOUT", "30",
+            "Daemon: seconds a crawl gets to stop after SIGTERM before it is killed."),
 )
 
 

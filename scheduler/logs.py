@@ -6,7 +6,7 @@ import logging
 import sys
 
 # Libraries whose INFO lines are noise to a belmon user; they still show warnings.
-_QUIET = ("scrapy", "twisted", "py.warnings", "alembic", "filelock", "trafilatura", "htmldate",
+_QUIET = ("scrapy", "twisted", "py.warnings", "alembic", "filelock", "trafilatura", "htmldate", "pymorphy3",
           "charset_normalizer", "apscheduler.executors")
 
 

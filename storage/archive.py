@@ -110,6 +110,30 @@ class Archive:
                 )
         return len(dead)
 
+    def fail_process_runs(
+        self, pid: int, since: datetime, reason: str, *, note_failed: bool = False
+    ) -> int:
+        """Mark the runs a finished crawl process left 'running' as failed, with `reason`.
+
+        With `note_failed`, runs it recorded as failed itself get `reason` in front of their
+        message: the process was stopped from outside, and the reason says why.
+        """
+        mine = (CrawlRun.pid == pid) & (CrawlRun.started_at >= since)
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(CrawlRun).where(mine & (CrawlRun.status == "running"))
+                .values(status="failed", finished_at=_now(), message=reason)
+            ).rowcount
+            if note_failed:
+                for run_id, message in conn.execute(
+                    select(CrawlRun.id, CrawlRun.message)
+                    .where(mine & (CrawlRun.status == "failed") & CrawlRun.message.is_distinct_from(reason))
+                ).all():
+                    note = f"{reason}; {message}" if message else reason
+                    conn.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(message=note))
+                    changed += 1
+        return int(changed)
+
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """Those of `urls` under which the archive already holds an article."""
         wanted = list(dict.fromkeys(urls))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
@@ -105,3 +107,30 @@ def outlet_lock(db: str, outlet: str) -> FileLock:
 def daemon_lock(db: str) -> FileLock:
     """The lock the one daemon of the archive `db` holds while it runs."""
     return FileLock(sidecar_path(db, ".daemon.lock"), "the daemon")
+
+
+def hold_outlets(
+    db: str, outlets: Iterable[str], *, wait: bool, on_wait: Callable[[LockBusy], None] | None = None
+) -> ExitStack:
+    """Take the crawl locks of `outlets` (in name order, so two waiting crawls never deadlock).
+
+    Without `wait`, the first busy outlet raises LockBusy and no lock is kept. The returned
+    stack releases them all; the kernel does so anyway when the process ends.
+    """
+    stack = ExitStack()
+    try:
+        for outlet in sorted(set(outlets)):
+            lock = outlet_lock(db, outlet)
+            try:
+                lock.acquire()
+            except LockBusy as busy:
+                if not wait:
+                    raise
+                if on_wait is not None:
+                    on_wait(busy)
+                lock.acquire(wait=True)
+            stack.callback(lock.release)
+    except BaseException:
+        stack.close()
+        raise
+    return stack

@@ -61,3 +61,38 @@ def _runs(engine: Engine, stmt: Any) -> list[RunView]:
     with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         rows = conn.execute(stmt).mappings().all()
     return [RunView(**{k: row[k] for k in names}) for row in rows]
+
+
+@dataclass(frozen=True)
+class RunTimes:
+    """When an outlet's newest run started, and its newest successful (ok or partial) one."""
+
+    last_started: datetime | None
+    last_success: datetime | None
+
+
+def run_times(engine: Engine) -> dict[str, RunTimes]:
+    """Per outlet, the start of its newest run and of its newest successful run."""
+    newest = func.max(CrawlRun.started_at)
+    started = select(CrawlRun.source_id, newest).group_by(CrawlRun.source_id)
+    success = started.where(CrawlRun.status.in_(("ok", "partial")))
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        last = {str(sid): at for sid, at in conn.execute(started)}
+        good = {str(sid): at for sid, at in conn.execute(success)}
+    return {sid: RunTimes(at, good.get(sid)) for sid, at in last.items()}
+
+
+def recent_runs(engine: Engine, since: datetime) -> dict[str, list[RunView]]:
+    """Every outlet's runs started since `since`, newest first."""
+    stmt = select(CrawlRun).where(CrawlRun.started_at >= since).order_by(CrawlRun.id.desc())
+    by_outlet: dict[str, list[RunView]] = {}
+    for run in _runs(engine, stmt):
+        by_outlet.setdefault(run.source_id, []).append(run)
+    return by_outlet
+
+
+def process_runs(engine: Engine, pid: int, since: datetime) -> list[RunView]:
+    """The runs a process (say, a crawl the daemon started) recorded since `since`."""
+    stmt = (select(CrawlRun).where(CrawlRun.pid == pid, CrawlRun.started_at >= since)
+            .order_by(CrawlRun.id))
+    return _runs(engine, stmt)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,7 +65,8 @@ def search_articles(engine: Engine, match: str, filters: ArticleFilters) -> list
         f"SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 1.0) AS rank, "
         f"snippet({FTS_TABLE}, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) AS snippet "
         f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
-    ).columns(id=ArticleRow.id.type, rank=ArticleRow.relevance.type).subquery("hits")
+    ).columns(id=ArticleRow.id.type, rank=ArticleRow.relevance.type,
+              snippet=ArticleRow.body.type).subquery("hits")
     stmt = _filtered(
         select(ArticleRow.id, ArticleRow.source_id, ArticleRow.published_at, ArticleRow.title,
                ArticleRow.url, fts.c.snippet, fts.c.rank, ArticleRow.relevance, ArticleRow.body)
@@ -83,21 +83,22 @@ def search_articles(engine: Engine, match: str, filters: ArticleFilters) -> list
 
 def _fts_message(error: BaseException | None) -> str:
     message = str(error)
-    if isinstance(error, sqlite3.OperationalError) and ("fts5" in message or "syntax" in message):
-        return f"full-text query not understood ({message}); quote phrases with \"...\""
-    return f"search failed: {message}"
+    if "no such table" in message:
+        return "this archive has no full-text index yet; run `belmon init` to upgrade it"
+    return f"full-text query not understood ({message}); quote phrases with \"...\""
 
 
 def export_rows(engine: Engine, filters: ArticleFilters, batch: int = 500) -> Iterator[dict[str, Any]]:
     """Every matching article with its themes, read in batches so memory stays flat."""
-    stmt = _filtered(select(ArticleRow), filters).order_by(ArticleRow.id)
+    columns = [c for c in ArticleRow.__table__.columns if c.name != "stems"]
+    stmt = _filtered(select(*columns), filters).order_by(ArticleRow.id)
     if filters.limit:
         stmt = stmt.limit(filters.limit)
     with engine.connect().execution_options(**{READ_ONLY: True}, yield_per=batch) as conn:
-        for partition in conn.execute(stmt).scalars().partitions(batch):
-            themes = _themes_of(conn, [a.id for a in partition])
-            for article in partition:
-                yield _export_dict(article, themes.get(article.id, []))
+        for partition in conn.execute(stmt).mappings().partitions(batch):
+            themes = _themes_of(conn, [row["id"] for row in partition])
+            for row in partition:
+                yield _export_dict(dict(row), themes.get(row["id"], []))
 
 
 def _themes_of(conn: Any, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -110,9 +111,7 @@ def _themes_of(conn: Any, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return found
 
 
-def _export_dict(article: ArticleRow, themes: list[dict[str, Any]]) -> dict[str, Any]:
-    columns = [c.name for c in ArticleRow.__table__.columns if c.name != "stems"]
-    row = {name: getattr(article, name) for name in columns}
+def _export_dict(row: dict[str, Any], themes: list[dict[str, Any]]) -> dict[str, Any]:
     for name, value in row.items():
         if isinstance(value, datetime):
             row[name] = value.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -16,7 +16,9 @@ from crawler.decoding import decode_html
 from crawler.feeds import feed_links
 from crawler.items import ArticlePage
 from crawler.sources import Edition, Source
+from crawler.themes import load_themes
 from crawler.urls import ArticleRef, article_ref, clean_url
+from storage.references import reference_vectors
 
 if TYPE_CHECKING:
     from crawler.run import CrawlOptions
@@ -42,6 +44,8 @@ class OutletSpider(scrapy.Spider):
         self.options = options
         self.allowed_domains = list(source.hosts)
         self.dedup = options.near_duplicates()
+        self.themes = load_themes(options.themes_file)
+        self.references = reference_vectors(archive.engine)
         self._skipped: set[str] = set()
         self._queued: set[str] = set()
         self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it

@@ -1,0 +1,103 @@
+"""One crawl as a child process: its command line, and watching it against a time limit and a stop."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+# `belmon crawl` exits with this status (EX_TEMPFAIL) when an outlet it should crawl is being
+# crawled by another process; the daemon then skips the run instead of counting a failure.
+EXIT_BUSY = 75
+POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """What every crawl the daemon starts is given, from the daemon's own options."""
+
+    db: str
+    sources_file: str | None = None
+    delay: float | None = None
+    timeout: float = 30.0
+    user_agent: str | None = None
+    obey_robots: bool = True
+    log_level: str = "INFO"
+
+    def argv(self, source_id: str, base_url: str, trigger: str, max_pages: int) -> list[str]:
+        """The `belmon crawl` command line for one outlet, run with this interpreter."""
+        args = [sys.executable, "-m", "scheduler", "--log-level", self.log_level,
+                "crawl", source_id, "--trigger", trigger, "--no-wait", "--db", self.db,
+                "--base-url", f"{source_id}={base_url}", "--max-pages", str(max_pages),
+                "--timeout", str(self.timeout),
+                "--obey-robots" if self.obey_robots else "--ignore-robots"]
+        if self.sources_file:
+            args += ["--sources", self.sources_file]
+        if self.delay is not None:
+            args += ["--delay", str(self.delay)]
+        if self.user_agent:
+            args += ["--user-agent", self.user_agent]
+        return args
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    """How a child crawl ended."""
+
+    pid: int
+    started_at: datetime  # UTC, taken just before the process was started
+    returncode: int
+    stopped: str | None  # why it was stopped from outside (time limit, daemon stopping), else None
+    killed: bool  # it outlived the grace period after SIGTERM and got SIGKILL
+    seconds: float
+
+
+def run_child(argv: list[str], *, time_limit: float, stop_timeout: float,
+              stopping: threading.Event) -> ChildResult:
+    """Run `argv` to its end; past `time_limit`, or once `stopping` is set, stop it.
+
+    Stopping is SIGTERM (Scrapy then closes the spider and the run record is written), then
+    SIGKILL when the process is still there `stop_timeout` seconds later. The child gets its
+    own session, so a Ctrl-C in the daemon's terminal reaches it only through the daemon.
+    """
+    started_at = datetime.now(UTC)
+    began = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            start_new_session=True)
+    stopped: str | None = None
+    killed = False
+    while (returncode := proc.poll()) is None:
+        if stopping.is_set():
+            stopped = "the daemon was shutting down"
+        elif time.monotonic() - began > time_limit:
+            stopped = f"time limit of {time_limit:g} s exceeded"
+        if stopped:
+            returncode, killed = stop_process(proc, stop_timeout)
+            break
+        stopping.wait(POLL_SECONDS)
+    return ChildResult(proc.pid, started_at, returncode, stopped, killed, time.monotonic() - began)
+
+
+def stop_process(proc: subprocess.Popen[bytes], grace: float) -> tuple[int, bool]:
+    """SIGTERM, then SIGKILL after `grace` seconds; returns the exit status and whether it was killed."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=grace), False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(), True
+
+
+def exit_text(returncode: int) -> str:
+    """An exit status in words: 'exited with status 2' or 'was killed by SIGKILL'."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"was killed by {name}"
+    return f"exited with status {returncode}"

@@ -1,0 +1,145 @@
+"""Commands for readers: search, export, and rebuilding the full-text index."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+import click
+
+from crawler.searchquery import fts_expression, highlight, is_advanced, query_words
+from crawler.stemming import query_stems
+from scheduler import context
+from scheduler.display import table
+from scheduler.options import db_option
+from storage.fulltext import rebuild_fulltext_index
+from storage.search import MARK_CLOSE, MARK_OPEN, ArticleFilters, export_rows, search_articles
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-09-30") from None
+
+
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--outlet, --theme, --since, --until, --relevant, shared by search and export."""
+    for option in reversed((
+        click.option("--outlet", help="Only this outlet (e.g. charter97)."),
+        click.option("--theme", help="Only articles scored on this theme id."),
+        click.option("--since", callback=_date, help="Published on or after this UTC date."),
+        click.option("--until", callback=_date, help="Published before this UTC date."),
+        click.option("--relevant", is_flag=True, help="Only articles about Belarus–China relations."),
+    )):
+        func = option(func)
+    return func
+
+
+@click.command()
+@click.argument("query")
+@filter_options
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@db_option
+def search(query: str, outlet: str | None, theme: str | None, since: datetime | None,
+           until: datetime | None, relevant: bool, limit: int, fmt: str, db: str | None) -> None:
+    """Full-text search; one word finds its inflected forms in ru, be and en.
+
+    Example: belmon search "калий Китай" --since 2026-09-01 --relevant
+    """
+    filters = ArticleFilters(outlet, theme, since, until, relevant, limit)
+    archive = context.open_archive(db)
+    try:
+        hits = search_articles(archive.engine, fts_expression(query, query_stems), filters)
+    finally:
+        archive.close()
+    words = [] if is_advanced(query) else query_words(query)
+    rows = [{
+        "outlet": h.outlet,
+        "published_at": h.published_at.strftime("%Y-%m-%d %H:%M") if h.published_at else None,
+        "title": h.title,
+        "snippet": _snippet(h.snippet, h.body, words),
+        "url": h.url,
+        "rank": round(-h.rank, 3),
+    } for h in hits]
+    _emit(rows, fmt, ("outlet", "published_at", "title", "snippet", "url"), sys.stdout)
+
+
+def _snippet(fts_snippet: str, body: str, words: list[str]) -> str:
+    # FTS5 marks only words that match as written; a match on a stem is marked here.
+    if MARK_OPEN not in fts_snippet and words:
+        fts_snippet = highlight(body, words, query_stems, (MARK_OPEN, MARK_CLOSE))
+    return fts_snippet.replace(MARK_OPEN, "[").replace(MARK_CLOSE, "]")
+
+
+@click.command()
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to this file instead of stdout.")
+@db_option
+def export(outlet: str | None, theme: str | None, since: datetime | None, until: datetime | None,
+           relevant: bool, limit: int | None, fmt: str, output: TextIO, db: str | None) -> None:
+    """Stream articles with their themes and story, in constant memory.
+
+    Example: belmon export --relevant --since 2026-10-01 --format csv -o october.csv
+    """
+    filters = ArticleFilters(outlet, theme, since, until, relevant, limit)
+    archive = context.open_archive(db)
+    try:
+        rows = export_rows(archive.engine, filters)
+        if fmt == "jsonl":
+            for row in rows:
+                output.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            _write_csv(rows, output)
+    finally:
+        archive.close()
+
+
+def _write_csv(rows: Any, output: TextIO) -> None:
+    writer = None
+    for row in rows:
+        row["themes"] = " ".join(f"{t['id']}:{t['score']}" for t in row["themes"])
+        if writer is None:
+            writer = csv.DictWriter(output, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+
+
+@click.command()
+@db_option
+def reindex(db: str | None) -> None:
+    """Rebuild the full-text index from the articles table.
+
+    Example: belmon reindex
+    """
+    archive = context.open_archive(db)
+    try:
+        count = rebuild_fulltext_index(archive.engine)
+    finally:
+        archive.close()
+    click.echo(f"full-text index rebuilt: {count} articles")
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, columns: tuple[str, ...], out: TextIO) -> None:
+    if fmt == "json":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else list(columns))
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        click.echo(table(columns, [[r[c] for c in columns] for r in rows], max_width=80)
+                   if rows else "no matches")

@@ -1,0 +1,130 @@
+"""Commands about themes: match texts, rescore the archive, register reference texts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.analysis import rescorer
+from crawler.themes import concept_vector, load_themes
+from crawler.themes.reading import reading
+from scheduler import context
+from scheduler.display import table
+from scheduler.match import STDIN, format_table, match_inputs, split_document
+from scheduler.options import db_option, setting_option
+from storage.engine import sqlite_path
+from storage.references import Reference, reference_vectors, save_reference
+from storage.rematch import rematch_archive
+
+themes_option = setting_option("themes")
+
+
+@click.command("match")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json",
+              show_default=True)
+@themes_option
+@db_option
+def match_command(paths: tuple[str, ...], fmt: str, themes: str | None, db: str | None) -> None:
+    """Score text or HTML files (or - for stdin) against the themes, without storing anything.
+
+    Reference similarities are shown when the archive exists and holds reference texts.
+
+    Example: belmon match article.html notes.txt --format table
+    """
+    stdin_text = sys.stdin.read() if STDIN in paths else None
+    references = _existing_references(db)
+    results = match_inputs(list(paths), Path(themes) if themes else None, stdin_text, references)
+    if fmt == "table":
+        click.echo(format_table(results))
+    else:
+        for result in results:
+            click.echo(json.dumps(result, ensure_ascii=False))
+
+
+def _existing_references(db: str | None) -> dict[str, dict[str, float]]:
+    """References of an archive that already exists; match never creates one."""
+    url = context.resolve_db(db)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return {}
+    archive = context.open_archive(url)
+    try:
+        return reference_vectors(archive.engine)
+    finally:
+        archive.close()
+
+
+@click.command()
+@themes_option
+@db_option
+def rematch(themes: str | None, db: str | None) -> None:
+    """Rescore every stored article after the theme definitions or references change.
+
+    Example: belmon rematch --themes my-themes.toml
+    """
+    theme_set = load_themes(Path(themes) if themes else None)
+    archive = context.open_archive(db)
+    try:
+        rescore = rescorer(theme_set, reference_vectors(archive.engine))
+        done = rematch_archive(archive.engine, rescore, _progress)
+    finally:
+        archive.close()
+    click.echo(f"rescored {done} articles")
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo(f"rescored {done}/{total}", err=True)
+
+
+@click.group()
+def reference() -> None:
+    """Reference texts every article is compared with (the seed articles first).
+
+    Example: belmon reference add ../shared/seeds/*.txt
+    """
+
+
+@reference.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@themes_option
+@db_option
+def reference_add(files: tuple[str, ...], themes: str | None, db: str | None) -> None:
+    """Register text or HTML files as references (named by file name); run rematch afterwards.
+
+    Example: belmon reference add ../shared/seeds/*.txt && belmon rematch
+    """
+    theme_set = load_themes(Path(themes) if themes else None)
+    archive = context.open_archive(db)
+    try:
+        for name in files:
+            title, body = split_document(Path(name).read_text(encoding="utf-8", errors="replace"))
+            language, _mode = reading(body, title)
+            vector = concept_vector(body, title, language, theme_set)
+            new = save_reference(archive.engine, Reference(Path(name).name, language, title, body,
+                                                           vector))
+            click.echo(f"{'added' if new else 'updated'} reference {Path(name).name} "
+                       f"({language}, {len(vector)} concepts)")
+    finally:
+        archive.close()
+
+
+@reference.command("list")
+@db_option
+def reference_list(db: str | None) -> None:
+    """List the registered reference texts.
+
+    Example: belmon reference list
+    """
+    archive = context.open_archive(db)
+    try:
+        vectors = reference_vectors(archive.engine)
+    finally:
+        archive.close()
+    rows = [(name, ", ".join(sorted(v, key=v.__getitem__, reverse=True)[:5])) for name, v in
+            sorted(vectors.items())]
+    click.echo(table(("reference", "strongest concepts"), rows, max_width=90)
+               if rows else "no reference texts yet")

@@ -1,0 +1,165 @@
+"""The daemon's timetable, with a controlled clock: jobs from sources, jitter, cron, catch-up."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from crawler.sources import Source, SourceError, load_sources
+from scheduler.daemon_state import DaemonState, OutletState, describe, next_runs, read_state, write_state
+from scheduler.schedule import crontab_weekdays, needs_catch_up, outlet_trigger, plan_jobs, typical_interval
+from storage.queries import RunTimes
+from tests.conftest import belmon_env
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
+SOURCES = load_sources()
+
+
+def _source(sid: str = "charter97", **changes: object) -> Source:
+    return replace(SOURCES[sid], **changes)  # type: ignore[arg-type]
+
+
+def test_an_outlet_never_crawled_runs_at_once_on_its_interval() -> None:
+    [job] = plan_jobs([_source(interval_minutes=15)], {}, NOW)
+    assert job.source_id == "charter97"
+    assert job.first_run == NOW
+    assert isinstance(job.trigger, IntervalTrigger)
+    assert job.interval == timedelta(minutes=15)
+    assert job.trigger.jitter == pytest.approx(60)  # 10 % of 15 min is 90 s: capped at a minute
+
+
+def test_fractional_minutes_give_a_seconds_long_interval_with_a_small_jitter() -> None:
+    trigger = outlet_trigger(_source(interval_minutes=0.05), now=NOW)
+    assert isinstance(trigger, IntervalTrigger)
+    assert trigger.interval == timedelta(seconds=3)
+    assert trigger.jitter == pytest.approx(0.3)
+
+
+def test_a_recent_run_keeps_its_rhythm_after_a_restart() -> None:
+    last = NOW - timedelta(minutes=10)
+    history = {"charter97": RunTimes(last_started=last, last_success=last)}
+    [job] = plan_jobs([_source(interval_minutes=30)], history, NOW)
+    assert job.first_run is None  # the trigger decides: 30 minutes after the last start
+    random.seed(5)
+    first = job.trigger.get_next_fire_time(None, NOW)
+    assert last + timedelta(minutes=30) <= first <= last + timedelta(minutes=30, seconds=60)
+
+
+def test_an_overdue_outlet_runs_at_once() -> None:
+    last = NOW - timedelta(minutes=45)
+    history = {"charter97": RunTimes(last_started=last, last_success=last)}
+    [job] = plan_jobs([_source(interval_minutes=30)], history, NOW)
+    assert job.first_run == NOW
+
+
+def test_jitter_spreads_runs_within_the_jitter_and_never_earlier() -> None:
+    trigger = outlet_trigger(_source(interval_minutes=10), now=NOW)
+    random.seed(1)
+    previous = NOW
+    delays = []
+    for _ in range(50):
+        fire = trigger.get_next_fire_time(previous, previous)
+        delays.append((fire - previous).total_seconds() - 600)
+        previous = fire
+    assert all(0 <= d <= 60 for d in delays)
+    assert len({round(d, 3) for d in delays}) > 40
+
+
+@pytest.mark.parametrize(("last_success", "expected"), [
+    (None, True),  # never succeeded: page back to the horizon
+    (NOW - timedelta(minutes=30), False),  # one interval ago: nothing missed
+    (NOW - timedelta(minutes=60), False),  # exactly two intervals: still the usual run
+    (NOW - timedelta(minutes=60, seconds=1), True),  # beyond two intervals: a gap
+    (NOW - timedelta(days=3), True),  # after days of downtime
+])
+def test_catch_up_when_the_last_success_is_older_than_two_intervals(
+    last_success: datetime | None, expected: bool
+) -> None:
+    assert needs_catch_up(last_success, timedelta(minutes=30), NOW) is expected
+
+
+def test_failed_runs_since_the_last_success_still_call_for_catch_up() -> None:
+    # The outlet ran (and failed) a minute ago, but its last success is a day old.
+    history = {"charter97": RunTimes(NOW - timedelta(minutes=1), NOW - timedelta(days=1))}
+    [job] = plan_jobs([_source(interval_minutes=30)], history, NOW)
+    assert job.first_run == NOW
+    assert needs_catch_up(history["charter97"].last_success, job.interval, NOW)
+
+
+def test_cron_expressions_are_crontab_in_utc() -> None:
+    trigger = outlet_trigger(_source(cron="0 6 * * 0"))  # Sundays at 06:00 UTC
+    assert isinstance(trigger, CronTrigger)
+    assert trigger.get_next_fire_time(None, NOW) == datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    weekdays = outlet_trigger(_source(cron="30 9 * * 1-5"))
+    friday = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    assert weekdays.get_next_fire_time(None, friday) == datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
+
+
+def test_a_cron_outlet_is_judged_by_its_longest_gap() -> None:
+    assert typical_interval(outlet_trigger(_source(cron="*/15 * * * *")), NOW) == timedelta(minutes=15)
+    assert typical_interval(outlet_trigger(_source(cron="0 9 * * mon-fri")), NOW) == timedelta(days=3)
+    [job] = plan_jobs([_source(cron="0 */6 * * *")],
+                      {"charter97": RunTimes(NOW - timedelta(hours=2), NOW - timedelta(hours=2))}, NOW)
+    assert job.interval == timedelta(hours=6)
+    assert job.first_run is None
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("*", "*"), ("0", "sun"), ("7", "sun"), ("1-5", "mon,tue,wed,thu,fri"),
+    ("mon-fri", "mon,tue,wed,thu,fri"), ("5-7", "sun,fri,sat"), ("*/2", "sun,tue,thu,sat"),
+    ("0-6", "*"), ("sat,sun", "sun,sat"),
+])
+def test_crontab_weekdays_count_from_sunday(field: str, expected: str) -> None:
+    assert crontab_weekdays(field) == expected
+
+
+@pytest.mark.parametrize("expr", ["61 * * * *", "0 6 * * 8", "0 6 * * 3-1", "0 6 * * */0"])
+def test_a_bad_cron_expression_names_the_outlet(expr: str) -> None:
+    with pytest.raises(SourceError, match="charter97"):
+        outlet_trigger(_source(cron=expr))
+
+
+def test_the_cron_key_is_read_from_a_sources_file(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text('[pozirk]\ncron = "15 */2 * * *"\n', encoding="utf-8")
+    assert load_sources(path)["pozirk"].cron == "15 */2 * * *"
+    path.write_text('[pozirk]\ncron = "15 */2 * *"\n', encoding="utf-8")
+    with pytest.raises(SourceError, match="pozirk"):
+        load_sources(path)
+
+
+def test_the_daemon_side_of_belmon_imports_no_scrapy() -> None:
+    code = ("import sys, scheduler.cli, scheduler.daemon; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=belmon_env(), timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_state_file_round_trips_and_says_what_runs_next(tmp_path: Path) -> None:
+    state = DaemonState(
+        pid=4321, started_at=NOW, updated_at=NOW + timedelta(seconds=5),
+        outlets={"charter97": OutletState(next_run=NOW + timedelta(minutes=30)),
+                 "pozirk": OutletState(NOW + timedelta(minutes=3), NOW, "catch-up")},
+    )
+    path = tmp_path / "archive.sqlite.daemon.json"
+    write_state(path, state)
+    assert read_state(path) == state
+    assert next_runs(state) == {"charter97": "2026-11-23 10:30:00",
+                                "pozirk": "crawling now (catch-up, since 2026-11-23 10:00:00)"}
+    assert describe(state, NOW + timedelta(seconds=8), alive=True) == \
+        "running, pid 4321, since 2026-11-23 10:00:00 UTC"
+    assert "no heartbeat for 95 s" in describe(state, NOW + timedelta(seconds=100), alive=True)
+    assert "pid 4321 is gone" in describe(state, NOW, alive=False)
+    assert describe(replace(state, stopped_at=NOW), NOW, alive=False).startswith("not running (stopped")
+    assert describe(None, NOW, alive=False).startswith("not running (no daemon")
+    path.write_text("{half a file", encoding="utf-8")
+    assert read_state(path) is None
