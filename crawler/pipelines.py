@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.extract import Article, Rejected, extract_article
 from crawler.analysis import analyse
+from crawler.extract import Rejected, extract_article
 from crawler.items import AnalysedArticle, ArticlePage
 from crawler.rejections import DuplicateArticle, RejectedPage
 from storage.articles import NEW, REVISED

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crawler.analysis import rescorer
+from crawler.rescoring import rescore_batches
 from crawler.themes import concept_vector, load_themes
 from crawler.themes.reading import reading
 from scheduler import context
@@ -59,18 +59,25 @@ def _existing_references(db: str | None) -> dict[str, dict[str, float]]:
 
 
 @click.command()
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that score articles (default: one per core).")
 @themes_option
 @db_option
-def rematch(themes: str | None, db: str | None) -> None:
+def rematch(workers: int | None, themes: str | None, db: str | None) -> None:
     """Rescore every stored article after the theme definitions or references change.
 
     Example: belmon rematch --themes my-themes.toml
     """
-    theme_set = load_themes(Path(themes) if themes else None)
+    themes_file = Path(themes) if themes else None
+    load_themes(themes_file)  # a bad themes file fails here, before any work
     archive = context.open_archive(db)
     try:
-        rescore = rescorer(theme_set, reference_vectors(archive.engine))
-        done = rematch_archive(archive.engine, rescore, _progress)
+        references = reference_vectors(archive.engine)
+        done = rematch_archive(
+            archive.engine,
+            lambda batches: rescore_batches(batches, themes_file, references, workers),
+            _progress,
+        )
     finally:
         archive.close()
     click.echo(f"rescored {done} articles")

@@ -77,14 +77,19 @@ def save_rescored(engine: Engine, results: list[Rescored]) -> None:
 
 
 def rematch_archive(
-    engine: Engine, rescore: Callable[[StoredText], Rescored],
-    progress: Callable[[int, int], None] | None = None, batch: int = 1000,
+    engine: Engine,
+    rescore_batches: Callable[[Iterator[list[StoredText]]], Iterator[list[Rescored]]],
+    progress: Callable[[int, int], None] | None = None, batch: int = 500,
 ) -> int:
-    """Rescore every stored article with `rescore`; returns how many were rescored."""
+    """Rescore every stored article, a batch per transaction; returns how many were rescored.
+
+    `rescore_batches` turns batches of stored texts into batches of verdicts (on several
+    processes, say); each batch is written as soon as it comes back.
+    """
     total, done = count_articles(engine), 0
-    for texts in stored_texts(engine, batch):
-        save_rescored(engine, [rescore(t) for t in texts])
-        done += len(texts)
+    for results in rescore_batches(stored_texts(engine, batch)):
+        save_rescored(engine, results)
+        done += len(results)
         if progress is not None:
             progress(done, total)
     return done
