@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.archive_scale import QUERIES
+
 
 def _crawl(r: dict[str, Any]) -> list[str]:
     ratio = r["full_pages_per_s"] / r["bare_pages_per_s"]
@@ -87,9 +89,32 @@ def _dedup(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _scale(r: dict[str, Any]) -> list[str]:
+    exports = ", ".join(f"{int(n):,} articles: {mb:.0f} MB" for n, mb in r["export_peak_mb"].items())
+    return [
+        "## The archive at scale",
+        "",
+        f"A synthetic archive of {r['articles']:,} articles (sentences of the team's corpus "
+        f"recombined, with stems, themes and the full-text index; built in {r['build_s']:.0f} s).",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| bytes per article on disk (text, stems, FTS index, themes) | {r['bytes_per_article']:.0f} | |",
+        f"| full-text top 20, median over {len(QUERIES)} queries | {r['fts_top20_ms']:.1f} ms | < 50 ms |",
+        f"| full-text top 20, slowest query | {r['fts_top20_ms_worst']:.1f} ms | |",
+        f"| `matched_articles` for one month ({r['matched_month_rows']:,} rows) "
+        f"| {r['matched_month_ms']:.1f} ms | |",
+        f"| `belmon rematch` of every article (2 cores) | {r['rematch_s']:.0f} s | minutes |",
+        f"| `belmon export` peak memory | {exports} | flat |",
+        "",
+        "Queries: " + ", ".join(f"`{q}`" for q in QUERIES) + ".",
+    ]
+
+
 SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "stages": _stages,
     "dedup": _dedup,
+    "scale": _scale,
     "crawl": _crawl,
     "extraction": _extraction,
 }
