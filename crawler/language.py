@@ -25,11 +25,11 @@ def _identifier() -> Any:
 
 def detect_language(text: str, hint: str | None = None) -> str:
     """The article's language; the edition's language wins when the text is too short to tell."""
-    sample = text[:4000]
-    letters = len(_LETTER.findall(sample))
+    sample = text[:1500]  # enough to tell three languages apart; the cost grows with length
+    letters = _LETTER.subn("", sample)[1]
     if letters < 40:
         return hint or "und"
-    cyrillic = len(_CYRILLIC.findall(sample))
+    cyrillic = _CYRILLIC.subn("", sample)[1]
     if cyrillic > letters / 2:
         return _cyrillic_language(sample, hint)
     lang, prob = _identifier().classify(sample)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.analysis import analyse
-from crawler.extract import Rejected, extract_article
+from crawler.extract import Rejected
 from crawler.items import AnalysedArticle, ArticlePage
 from crawler.rejections import DuplicateArticle, RejectedPage
+from crawler.workers import read_page, read_page_with
 from storage.articles import NEW, REVISED
 
 log = logging.getLogger(__name__)
@@ -33,29 +35,37 @@ class _Stage:
         self.crawler.stats.inc_value(key)
 
 
-class ExtractStage(_Stage):
-    """HTML to Article, or a RejectedPage counted under its reason."""
+class ReadStage(_Stage):
+    """HTML to an analysed article (in worker processes when there are any), or a
+    RejectedPage counted under its reason."""
 
-    def process_item(self, item: ArticlePage) -> AnalysedArticle:
-        result = extract_article(item.html, item.url, self.spider.source, item.fetched_at)
+    def open_spider(self) -> None:
+        self.pool = self.spider.pool  # shared by the crawl's outlets; run_crawl shuts it down
+
+    async def process_item(self, item: ArticlePage) -> AnalysedArticle:
+        result = await self._read(item)
         if isinstance(result, Rejected):
             self.count(f"belmon/rejected/{result.reason}")
             raise RejectedPage(result.reason, result.url, result.detail)
-        if result.extractor == "fallback":
+        if result.article.extractor == "fallback":
             self.count("belmon/fallback")
-        if result.published_at is None:
+        if result.article.published_at is None:
             self.count("belmon/no_date")
-        return AnalysedArticle(article=result, seen_urls=item.seen_urls)
-
-
-class AnalyseStage(_Stage):
-    """Adds what the pure analysers say of the article: fingerprint, themes, references, stems."""
-
-    def process_item(self, item: AnalysedArticle) -> AnalysedArticle:
-        analysed = analyse(item, self.spider.themes, self.spider.references)
-        if analysed.relevant:
+        if result.relevant:
             self.count("belmon/relevant")
-        return analysed
+        return result
+
+    async def _read(self, item: ArticlePage) -> AnalysedArticle | Rejected:
+        spider = self.spider
+        if self.pool is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(self.pool, read_page, item, spider.source)
+            except BrokenProcessPool:
+                log.warning("%s: the page-reading worker died; reading pages in-process",
+                            spider.source.id)
+                self.pool = None
+        return read_page_with(item, spider.source, spider.themes, spider.references)
 
 
 class StoreStage(_Stage):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from crawler.sources import Source
 
 if TYPE_CHECKING:
     from crawler.run import CrawlOptions
 
+RETRY_BACKOFF_SECONDS = 0.5  # first pause before a retry; doubles per attempt
+RETRY_AFTER_MAX_SECONDS = 30.0  # a longer Retry-After is not waited for within one crawl
 USER_AGENT = "belmon/0.1 (media monitor of Belarus-China coverage; +https://github.com/belmon/belmon)"
 
 
@@ -29,18 +32,35 @@ def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, An
         "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 2,
+        # Each failure is counted and logged by the spider; Scrapy's own give-up line is noise.
+        "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
+        "BELMON_RETRY_BACKOFF": RETRY_BACKOFF_SECONDS,
+        "BELMON_RETRY_AFTER_MAX": RETRY_AFTER_MAX_SECONDS,
         "REDIRECT_MAX_TIMES": 5,
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.OutletGuard": 40,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.middlewares.BackoffRetry": 550,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "crawler.middlewares.GuardedMetaRefresh": 580,
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            "crawler.middlewares.GuardedRedirect": 600,
+        },
+        "TWISTED_DNS_RESOLVER": "crawler.middlewares.GuardedResolver",
+        "BELMON_TRUSTED_HOSTS": trusted_hosts(sources),
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "DOWNLOAD_DELAY": 1.0 if options.download_delay is None else options.download_delay,
         "DOWNLOAD_DELAY_JITTER": 0.5,
         "DOWNLOAD_SLOTS": download_slots(sources, options.download_delay),
         "ITEM_PIPELINES": {
-            "crawler.pipelines.ExtractStage": 100,
-            "crawler.pipelines.AnalyseStage": 500,
+            "crawler.pipelines.ReadStage": 100,
             "crawler.pipelines.StoreStage": 900,
         },
-        "EXTENSIONS": {"crawler.recorder.RunRecorder": 0},
+        "EXTENSIONS": {
+            "crawler.recorder.RunRecorder": 0,
+            "crawler.extensions.StopOnArchiveError": 10,
+        },
         "DEFAULT_DROPITEM_LOG_LEVEL": "INFO",
     }
 
@@ -56,3 +76,9 @@ def download_slots(sources: list[Source], delay: float | None) -> dict[str, dict
                 "jitter": 0.5,
             }
     return slots
+
+
+def trusted_hosts(sources: list[Source]) -> list[str]:
+    """Base hosts the user pointed a crawl at (a replica, a local mirror): these alone may
+    resolve to a loopback or private address. An outlet's own public name never may."""
+    return sorted({s.base_host for s in sources if s.base_host != urlsplit(s.canonical_base).hostname})

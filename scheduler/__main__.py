@@ -2,4 +2,6 @@
 
 from scheduler.cli import main
 
-main()
+# Guarded: worker processes are spawned and import the main module under another name.
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 
@@ -38,11 +39,15 @@ class OutletBusy(click.ClickException):
 @setting_option("timeout", type=click.FloatRange(min=1))
 @setting_option("user-agent")
 @setting_option("obey-robots", is_flag=True)
+@setting_option("themes")
+@setting_option("dedup-threshold", type=click.FloatRange(0.01, 1.0))
+@setting_option("workers", type=click.IntRange(min=0))
 @db_option
 @sources_option
 def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, wait: bool,
           trigger: str, max_pages: int, delay: float | None, timeout: float,
-          user_agent: str | None, obey_robots: bool, db: str | None, sources: str | None) -> None:
+          user_agent: str | None, obey_robots: bool, themes: str | None, dedup_threshold: float,
+          workers: int | None, db: str | None, sources: str | None) -> None:
     """Crawl outlets now (all enabled outlets when none is named) and print a summary.
 
     An outlet being crawled by another process (the daemon, say) makes the command exit
@@ -55,7 +60,9 @@ def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, w
     chosen = context.select_sources(outlets, sources, base_urls)
     options = CrawlOptions(trigger=trigger, refetch=refetch, max_pages=max_pages,
                            download_delay=delay, timeout=timeout, obey_robots=obey_robots,
-                           user_agent=user_agent)
+                           user_agent=user_agent, themes_file=Path(themes) if themes else None,
+                           dedup_threshold=dedup_threshold,
+                           **({} if workers is None else {"workers": workers}))
     url = context.resolve_db(db)
     try:
         locks = hold_outlets(url, (s.id for s in chosen), wait=wait, on_wait=_waiting)
@@ -104,8 +111,6 @@ def replica(port: int, drop_dir: str | None) -> None:
 
     Example: belmon replica --port 8097
     """
-    from pathlib import Path
-
     from crawler.replica.server import serve_forever
 
     serve_forever(port, Path(drop_dir) if drop_dir else None)

@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
             "A TOML file that extends or replaces the packaged theme definitions."),
     Setting("dedup-threshold", "BELMON_DEDUP_THRESHOLD", "0.4",
             "Estimated text similarity (0-1) at which a new article joins a stored story."),
+    Setting("workers", "BELMON_WORKERS", None,
+            "Processes that read fetched pages (extract, match, fingerprint); 0 reads them in "
+            "the crawling process (default: one per core beyond the first, at most two)."),
     Setting("catch-up-pages", "BELMON_CATCH_UP_PAGES", "20",
             "Daemon: listing pages read per edition at most when an outlet has a gap to fill "
             "(no successful run for two intervals)."),

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.decoding import decode_html
-from crawler.feeds import feed_links
+from crawler.decoding import declared_charset, decode_html, is_html
+from crawler.feeds import read_feed
+from crawler.fetcherrors import fetch_error_reason
 from crawler.items import ArticlePage
 from crawler.sources import Edition, Source
 from crawler.themes import load_themes
@@ -35,7 +37,8 @@ class OutletSpider(scrapy.Spider):
     name = "outlet"
 
     def __init__(
-        self, source: Source, archive: Archive, run_id: int, options: CrawlOptions, **kw: Any
+        self, source: Source, archive: Archive, run_id: int, options: CrawlOptions,
+        pool: Executor | None = None, **kw: Any,
     ) -> None:
         super().__init__(name=source.id, **kw)
         self.source = source
@@ -44,6 +47,7 @@ class OutletSpider(scrapy.Spider):
         self.options = options
         self.allowed_domains = list(source.hosts)
         self.dedup = options.near_duplicates()
+        self.pool = pool  # page-reading worker processes, or None to read in this process
         self.themes = load_themes(options.themes_file)
         self.references = reference_vectors(archive.engine)
         self._skipped: set[str] = set()
@@ -68,7 +72,10 @@ class OutletSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, edition: Edition) -> Iterator[scrapy.Request]:
         self._count("belmon/discovery_pages")
-        refs = self._refs(feed_links(response.body), response.url)
+        feed = read_feed(response.body)
+        if feed.problem is not None:
+            self._reject(feed.problem, response.url)
+        refs = self._refs(feed.links, response.url)
         yield from self._article_requests(self._unknown(refs))
 
     def parse_listing(
@@ -85,8 +92,13 @@ class OutletSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, ref: ArticleRef) -> Iterator[ArticlePage]:
         self._count("belmon/article_pages")
-        declared = response.encoding if isinstance(response, TextResponse) else None
-        html = decode_html(response.body, declared)
+        content_type = _header(response, b"Content-Type")
+        if not is_html(content_type, response.body):
+            self._reject("not-html", response.url, content_type or "no Content-Type")
+            return
+        # Only a charset the server or page declares: Scrapy's own guess (often cp1252)
+        # would turn an unlabelled windows-1251 page into mojibake.
+        html = decode_html(response.body, declared_charset(content_type, response.body))
         seen = self._seen.pop(ref.url, set()) | {clean_url(response.url)}
         yield ArticlePage(
             source_id=self.source.id, url=response.url, html=html,
@@ -104,9 +116,17 @@ class OutletSpider(scrapy.Spider):
         ):
             return  # paged past the end of the listing
         kind = request.meta.get("belmon_kind", "article")
-        self._count(f"belmon/fetch_errors/{kind}")
-        self.logger.warning("%s: could not fetch %s: %s", self.source.id, request.url,
+        reason = fetch_error_reason(error)
+        # Counted as "<kind> <reason>", so the run's message reads "fetch errors: article
+        # http-503 1, feed timeout 1".
+        self._count(f"belmon/fetch_errors/{kind} {reason}")
+        asked = request.meta.get("redirect_urls", [request.url])[0]  # before any redirect
+        self.logger.warning("%s: could not fetch %s (%s): %s", self.source.id, asked, reason,
                             failure.getErrorMessage())
+
+    def _reject(self, reason: str, url: str, detail: str = "") -> None:
+        self._count(f"belmon/rejected/{reason}")
+        self.logger.info("%s: rejected %s (%s) %s", self.source.id, url, reason, detail)
 
     def _refs(self, hrefs: Iterable[str], page_url: str) -> list[ArticleRef]:
         found: dict[str, ArticleRef] = {}
@@ -142,3 +162,8 @@ class OutletSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
