@@ -111,10 +111,28 @@ def _scale(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def _daemon(r: dict[str, Any]) -> list[str]:
+    return [
+        "## The daemon",
+        "",
+        f"`belmon daemon` crawling both replica outlets every 3 seconds: resident memory of the "
+        f"daemon process (the crawls are child processes) when idle at start, and after "
+        f"{r['runs']} recorded runs ({r['seconds']:.0f} s).",
+        "",
+        "| | resident memory |",
+        "|---|---|",
+        f"| idle | {r['idle_rss_mb']:.0f} MB |",
+        f"| after {r['runs']} runs | {r['after_rss_mb']:.0f} MB |",
+        "",
+        f"Exit status after SIGTERM: {r['exit_code']}.",
+    ]
+
+
 SECTIONS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "stages": _stages,
     "dedup": _dedup,
     "scale": _scale,
+    "daemon": _daemon,
     "crawl": _crawl,
     "extraction": _extraction,
 }

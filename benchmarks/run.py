@@ -21,6 +21,7 @@ from typing import Any
 
 from benchmarks.archive_scale import scale_benchmark
 from benchmarks.crawl import crawl_benchmark
+from benchmarks.daemon_memory import daemon_benchmark
 from benchmarks.dedup_lookup import dedup_benchmark
 from benchmarks.extraction import extraction_benchmark
 from benchmarks.machine import machine_lines
@@ -32,11 +33,12 @@ REPORT = Path(__file__).parents[1] / "docs" / "benchmarks.md"
 SIZES: dict[str, dict[str, Any]] = {
     "quick": {"crawl_articles": 600, "crawl_rounds": 2, "extraction_rounds": 3,
               "stage_articles": 200, "stage_rounds": 3, "dedup_sizes": [10_000],
-              "scale_articles": 20_000, "export_limits": [2_000, 20_000]},
+              "scale_articles": 20_000, "export_limits": [2_000, 20_000], "daemon_runs": 10},
     "full": {"crawl_articles": 5000, "crawl_rounds": 3, "extraction_rounds": 5,
              "stage_articles": 1000, "stage_rounds": 5,
              "dedup_sizes": [10_000, 100_000, 1_000_000],
-             "scale_articles": 1_000_000, "export_limits": [10_000, 100_000]},
+             "scale_articles": 1_000_000, "export_limits": [10_000, 100_000],
+             "daemon_runs": 100},
 }
 
 
@@ -45,6 +47,7 @@ def scenarios(size: dict[str, Any]) -> dict[str, Callable[[], dict[str, Any]]]:
         "stages": lambda: stages_benchmark(size["stage_articles"], size["stage_rounds"]),
         "dedup": lambda: dedup_benchmark(size["dedup_sizes"]),
         "scale": lambda: scale_benchmark(size["scale_articles"], size["export_limits"]),
+        "daemon": lambda: daemon_benchmark(size["daemon_runs"]),
         "crawl": lambda: crawl_benchmark(size["crawl_articles"], size["crawl_rounds"]),
         "extraction": lambda: extraction_benchmark(size["extraction_rounds"]),
     }
