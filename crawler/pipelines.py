@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -11,9 +12,9 @@ from scrapy.crawler import Crawler
 
 from crawler.extract import Rejected
 from crawler.items import AnalysedArticle, ArticlePage
-from crawler.rejections import DuplicateArticle, RejectedPage
+from crawler.rejections import RejectedPage
 from crawler.workers import read_page, read_page_with
-from storage.articles import NEW, REVISED
+from storage.articles import FAILED, NEW, REVISED, StoreResult
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +70,51 @@ class ReadStage(_Stage):
 
 
 class StoreStage(_Stage):
-    """Writes each article in its own transaction, so a killed crawl loses at most one."""
+    """Writes articles in small batches, each batch one short transaction.
+
+    A batch is written when it holds BATCH articles, when its oldest article has waited
+    MAX_WAIT seconds, and when the spider closes; a killed crawl loses at most the batch
+    in flight, and the next crawl fetches those articles again.
+    """
+
+    BATCH = 25
+    MAX_WAIT = 1.0
+
+    def open_spider(self) -> None:
+        self.pending: list[AnalysedArticle] = []
+        self.oldest = 0.0
 
     def process_item(self, item: AnalysedArticle) -> AnalysedArticle:
+        if not self.pending:
+            self.oldest = time.monotonic()
+        self.pending.append(item)
+        if len(self.pending) >= self.BATCH or time.monotonic() - self.oldest >= self.MAX_WAIT:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        spider = self.spider
+        results = spider.archive.store_articles(batch, spider.run_id, spider.dedup)
+        for item, result in zip(batch, results, strict=True):
+            self._count_outcome(item, result)
+
+    def _count_outcome(self, item: AnalysedArticle, result: StoreResult) -> None:
         article = item.article
-        result = self.spider.archive.store_article(item, self.spider.run_id, self.spider.dedup)
-        if result.outcome == REVISED:
+        if result.outcome == NEW:
+            self.count("belmon/new")
+            if result.joined_story:
+                self.count("belmon/near_duplicate")
+            log.info("%s: new article %s — %s", article.outlet, article.url, article.title[:80])
+        elif result.outcome == REVISED:
             self.count("belmon/revised")
             log.info("%s: revised article %s", article.outlet, article.url)
-            return item
-        if result.outcome != NEW:
+        elif result.outcome == FAILED:
+            self.count("belmon/rejected/store-failed")
+        else:
             self.count("belmon/duplicate")
-            raise DuplicateArticle(result.outcome, article.url)
-        self.count("belmon/new")
-        if result.joined_story:
-            self.count("belmon/near_duplicate")
-        log.info("%s: new article %s — %s", article.outlet, article.url, article.title[:80])
-        return item

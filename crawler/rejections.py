@@ -12,10 +12,3 @@ class RejectedPage(DropItem):
         super().__init__(f"rejected, {reason}: {url} {detail}".strip(), log_level="INFO")
         self.reason = reason
 
-
-class DuplicateArticle(DropItem):
-    """An article the archive already holds, under this URL or with this exact text."""
-
-    def __init__(self, kind: str, url: str) -> None:
-        super().__init__(f"duplicate ({kind}): {url}", log_level="DEBUG")
-        self.kind = kind

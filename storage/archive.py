@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import articles, migrate
 from storage.articles import StoreResult
@@ -57,7 +57,10 @@ class Archive:
         if upgrade:
             try:
                 migrate.upgrade(engine)
-            except OperationalError as exc:
+            except ArchiveError:
+                engine.dispose()
+                raise
+            except DBAPIError as exc:
                 engine.dispose()
                 raise ArchiveError(f"cannot open archive {db}: {exc.orig}") from None
         return cls(engine)
@@ -149,8 +152,28 @@ class Archive:
         policy: NearDuplicatePolicy | None = None,
     ) -> StoreResult:
         """Write one article in its own short transaction, so a killed crawl loses at most it."""
+        return self.store_articles([item], run_id, policy)[0]
+
+    def store_articles(
+        self, items: list[AnalysedArticle], run_id: int | None = None,
+        policy: NearDuplicatePolicy | None = None,
+    ) -> list[StoreResult]:
+        """Write a small batch in one short transaction (a killed crawl loses at most it).
+
+        Each article has its own savepoint: one that cannot be written is reported as
+        `failed` and the rest of the batch is kept.
+        """
+        results = []
         with self.engine.begin() as conn:
-            return articles.store(conn, item, policy, run_id)
+            for item in items:
+                try:
+                    with conn.begin_nested():
+                        results.append(articles.store(conn, item, policy, run_id))
+                except IntegrityError as exc:
+                    log.warning("%s: could not store %s: %s", item.article.outlet,
+                                item.article.url, exc.orig)
+                    results.append(StoreResult(articles.FAILED, 0))
+        return results
 
 
 def _zero_counts() -> dict[str, object]:

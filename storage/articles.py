@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from crawler.extract import Article
     from crawler.items import AnalysedArticle
 
-NEW, KNOWN_URL, SAME_TEXT, REVISED = "new", "known-url", "same-text", "revised"
+NEW, KNOWN_URL, SAME_TEXT, REVISED, FAILED = "new", "known-url", "same-text", "revised", "failed"
 
 
 @dataclass(frozen=True)
