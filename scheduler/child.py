@@ -27,6 +27,9 @@ class CrawlSettings:
     user_agent: str | None = None
     obey_robots: bool = True
     log_level: str = "INFO"
+    themes_file: str | None = None
+    dedup_threshold: float | None = None
+    workers: int | None = None
 
     def argv(self, source_id: str, base_url: str, trigger: str, max_pages: int) -> list[str]:
         """The `belmon crawl` command line for one outlet, run with this interpreter."""
@@ -41,6 +44,12 @@ class CrawlSettings:
             args += ["--delay", str(self.delay)]
         if self.user_agent:
             args += ["--user-agent", self.user_agent]
+        if self.themes_file:
+            args += ["--themes", self.themes_file]
+        if self.dedup_threshold is not None:
+            args += ["--dedup-threshold", str(self.dedup_threshold)]
+        if self.workers is not None:
+            args += ["--workers", str(self.workers)]
         return args
 
 

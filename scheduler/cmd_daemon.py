@@ -25,11 +25,15 @@ from scheduler.options import db_option, setting_option, sources_option
 @setting_option("timeout", type=click.FloatRange(min=1))
 @setting_option("user-agent")
 @setting_option("obey-robots", is_flag=True)
+@setting_option("themes")
+@setting_option("dedup-threshold", type=click.FloatRange(0.01, 1.0))
+@setting_option("workers", type=click.IntRange(min=0))
 @db_option
 @sources_option
 def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], max_pages: int,
            catch_up_pages: int, crawl_timeout: float, stop_timeout: float, delay: float | None,
-           timeout: float, user_agent: str | None, obey_robots: bool, db: str | None,
+           timeout: float, user_agent: str | None, obey_robots: bool, themes: str | None,
+           dedup_threshold: float, workers: int | None, db: str | None,
            sources: str | None) -> None:
     """Crawl the outlets on their schedules until SIGTERM or Ctrl-C; each crawl is a child process.
 
@@ -42,6 +46,8 @@ def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], max_pages: int,
         db=context.resolve_db(db), sources_file=str(Path(sources).resolve()) if sources else None,
         delay=delay, timeout=timeout, user_agent=user_agent, obey_robots=obey_robots,
         log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
+        themes_file=str(Path(themes).resolve()) if themes else None,
+        dedup_threshold=dedup_threshold, workers=workers,
     )
     run_daemon(chosen, DaemonOptions(crawl, max_pages=max_pages, catch_up_pages=catch_up_pages,
                                      crawl_timeout=crawl_timeout, stop_timeout=stop_timeout))

@@ -97,6 +97,17 @@ class Archive:
                 update(CrawlRun).where(CrawlRun.id == run_id).values(finished_at=_now(), **values)
             )
 
+    def previous_run_incomplete(self, source_id: str, run_id: int) -> bool:
+        """Whether the outlet's run before `run_id` ended other than ok (killed, stopped, or
+        short of some pages): it may have left listed articles unstored."""
+        with self.engine.connect() as conn:
+            status = conn.scalar(
+                select(CrawlRun.status)
+                .where((CrawlRun.source_id == source_id) & (CrawlRun.id < run_id))
+                .order_by(CrawlRun.id.desc()).limit(1)
+            )
+        return status is not None and status != "ok"
+
     def fail_abandoned_runs(self, is_alive: Callable[[int], bool]) -> int:
         """Mark runs left 'running' by a process that no longer exists as failed."""
         with self.engine.begin() as conn:
