@@ -12,7 +12,6 @@ from typing import Any, TextIO
 import click
 
 from crawler.searchquery import fts_expression, highlight, is_advanced, query_words
-from crawler.stemming import query_stems
 from scheduler import context
 from scheduler.display import table
 from scheduler.options import db_option
@@ -55,6 +54,8 @@ def search(query: str, outlet: str | None, theme: str | None, since: datetime | 
 
     Example: belmon search "калий Китай" --since 2026-09-01 --relevant
     """
+    from crawler.stemming import query_stems  # the stemmers load dictionaries: only here
+
     filters = ArticleFilters(outlet, theme, since, until, relevant, limit)
     archive = context.open_archive(db)
     try:
@@ -75,6 +76,8 @@ def search(query: str, outlet: str | None, theme: str | None, since: datetime | 
 
 def _snippet(fts_snippet: str, body: str, words: list[str]) -> str:
     # FTS5 marks only words that match as written; a match on a stem is marked here.
+    from crawler.stemming import query_stems
+
     if MARK_OPEN not in fts_snippet and words:
         fts_snippet = highlight(body, words, query_stems, (MARK_OPEN, MARK_CLOSE))
     return fts_snippet.replace(MARK_OPEN, "[").replace(MARK_CLOSE, "]")

@@ -8,16 +8,11 @@ from pathlib import Path
 
 import click
 
-from crawler.rescoring import rescore_batches
-from crawler.themes import concept_vector, load_themes
-from crawler.themes.reading import reading
 from scheduler import context
 from scheduler.display import table
-from scheduler.match import STDIN, format_table, match_inputs, split_document
 from scheduler.options import db_option, setting_option
 from storage.engine import sqlite_path
 from storage.references import Reference, reference_vectors, save_reference
-from storage.rematch import rematch_archive
 
 themes_option = setting_option("themes")
 
@@ -35,6 +30,8 @@ def match_command(paths: tuple[str, ...], fmt: str, themes: str | None, db: str 
 
     Example: belmon match article.html notes.txt --format table
     """
+    from scheduler.match import STDIN, format_table, match_inputs  # numpy, lxml: only here
+
     stdin_text = sys.stdin.read() if STDIN in paths else None
     references = _existing_references(db)
     results = match_inputs(list(paths), Path(themes) if themes else None, stdin_text, references)
@@ -68,6 +65,10 @@ def rematch(workers: int | None, themes: str | None, db: str | None) -> None:
 
     Example: belmon rematch --themes my-themes.toml
     """
+    from crawler.rescoring import rescore_batches
+    from crawler.themes import load_themes
+    from storage.rematch import rematch_archive
+
     themes_file = Path(themes) if themes else None
     load_themes(themes_file)  # a bad themes file fails here, before any work
     archive = context.open_archive(db)
@@ -104,6 +105,10 @@ def reference_add(files: tuple[str, ...], themes: str | None, db: str | None) ->
 
     Example: belmon reference add ../shared/seeds/*.txt && belmon rematch
     """
+    from crawler.themes import concept_vector, load_themes
+    from crawler.themes.reading import reading
+    from scheduler.match import split_document
+
     theme_set = load_themes(Path(themes) if themes else None)
     archive = context.open_archive(db)
     try:
