@@ -10,6 +10,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 
 from crawler.fingerprint import DEFAULT_THRESHOLD, similarity
+from crawler.processes import pid_alive
 from crawler.settings import crawl_settings
 from crawler.sources import Source
 from crawler.spiders.outlet import OutletSpider
@@ -60,7 +61,7 @@ def run_crawl(sources: list[Source], archive: Archive, options: CrawlOptions) ->
     Twisted's reactor cannot restart, so this runs once per process: the
     daemon calls it in a child process for each scheduled crawl.
     """
-    archive.fail_abandoned_runs(_pid_alive)
+    archive.fail_abandoned_runs(pid_alive)
     # One pool of page readers for every outlet of this crawl, started before Scrapy so
     # that its start-up overlaps the first fetches.
     pool = worker_pool(options.workers, options.themes_file, reference_vectors(archive.engine))
@@ -79,15 +80,3 @@ def run_crawl(sources: list[Source], archive: Archive, options: CrawlOptions) ->
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return run_ids
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from crawler.tomlfiles import deep_merge, read_toml
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.toml")
 
@@ -115,28 +116,12 @@ def load_sources(path: Path | None = None) -> dict[str, Source]:
     """The packaged outlets, overlaid by the user's file when one is given."""
     data = _read_toml(DEFAULT_SOURCES)
     if path is not None:
-        data = _merge(data, _read_toml(path))
+        data = deep_merge(data, _read_toml(path))
     return {sid: build_source(sid, raw) for sid, raw in data.items()}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise SourceError(f"sources file not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"sources file {path} is not valid TOML: {exc}") from None
-
-
-def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+    return read_toml(path, SourceError, "sources")
 
 
 def build_source(sid: str, raw: Mapping[str, Any]) -> Source:

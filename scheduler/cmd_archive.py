@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from crawler.processes import pid_alive
 from scheduler import context, health
-from scheduler.daemon_state import describe, next_runs, pid_alive, read_state, state_path
+from scheduler.daemon_state import describe, next_runs, read_state, state_path
 from scheduler.display import runs_table, table
 from scheduler.options import db_option
 from storage import migrate, queries

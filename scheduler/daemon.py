@@ -23,13 +23,13 @@ from apscheduler.events import (
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from crawler.processes import pid_alive
 from crawler.sources import Source
 from scheduler.child import EXIT_BUSY, ChildResult, CrawlSettings, exit_text, run_child
 from scheduler.daemon_state import (
     HEARTBEAT_SECONDS,
     DaemonState,
     OutletState,
-    pid_alive,
     state_path,
     write_state,
 )

@@ -73,16 +73,6 @@ def read_state(path: Path) -> DaemonState | None:
         return None
 
 
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def describe(state: DaemonState | None, now: datetime, alive: bool) -> str:
     """One line on the daemon: running (with pid and heartbeat), stopped, or gone."""
     if state is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.themes.tokens import WORD
+from crawler.tomlfiles import deep_merge
+from crawler.tomlfiles import read_toml as read_toml_file
 
 DEFAULT_THEMES = Path(__file__).with_name("themes.toml")
 TERM_LANGUAGES = ("ru", "be", "be-latn", "en")
@@ -122,7 +123,7 @@ def load_themes(path: Path | None = None) -> ThemeSet:
     if path is None:
         return _packaged()
     user = read_toml(path)
-    data = user if user.get("replace") is True else _merge(read_toml(DEFAULT_THEMES), user)
+    data = user if user.get("replace") is True else deep_merge(read_toml(DEFAULT_THEMES), user)
     return build_theme_set(data)
 
 
@@ -132,25 +133,7 @@ def _packaged() -> ThemeSet:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ThemeError(f"themes file not found: {path}") from None
-    except OSError as exc:
-        raise ThemeError(f"themes file {path} cannot be read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ThemeError(f"themes file {path} is not valid TOML: {exc}") from None
-
-
-def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+    return read_toml_file(path, ThemeError, "themes")
 
 
 def build_theme_set(data: Mapping[str, Any]) -> ThemeSet:
