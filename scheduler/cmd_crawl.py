@@ -10,7 +10,13 @@ import click
 from scheduler import context
 from scheduler.child import EXIT_BUSY
 from scheduler.display import runs_table
-from scheduler.options import db_option, setting_option, sources_option
+from scheduler.options import (
+    base_url_option,
+    db_option,
+    fetch_options,
+    setting_option,
+    sources_option,
+)
 from storage import queries
 from storage.locks import LockBusy, hold_outlets
 
@@ -25,8 +31,7 @@ class OutletBusy(click.ClickException):
 
 @click.command()
 @click.argument("outlets", nargs=-1)
-@click.option("--base-url", "base_urls", multiple=True, metavar="[OUTLET=]URL",
-              help="Fetch from this base URL instead (mirror or replica); repeatable.")
+@base_url_option
 @click.option("--refetch", is_flag=True, help="Fetch articles already in the archive again.")
 @click.option("--wait/--no-wait", default=False,
               help="When another process is crawling an outlet: wait for it to finish, or "
@@ -35,13 +40,7 @@ class OutletBusy(click.ClickException):
               show_default=True, help="Why the crawl runs, as recorded in crawl_runs (the daemon "
                                       "passes schedule or catch-up).")
 @setting_option("max-pages", type=click.IntRange(min=1))
-@setting_option("delay", type=click.FloatRange(min=0))
-@setting_option("timeout", type=click.FloatRange(min=1))
-@setting_option("user-agent")
-@setting_option("obey-robots", is_flag=True)
-@setting_option("themes")
-@setting_option("dedup-threshold", type=click.FloatRange(0.01, 1.0))
-@setting_option("workers", type=click.IntRange(min=0))
+@fetch_options
 @db_option
 @sources_option
 def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, wait: bool,

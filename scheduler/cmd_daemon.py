@@ -10,24 +10,23 @@ import click
 from scheduler import context
 from scheduler.child import CrawlSettings
 from scheduler.daemon import DaemonOptions, run_daemon
-from scheduler.options import db_option, setting_option, sources_option
+from scheduler.options import (
+    base_url_option,
+    db_option,
+    fetch_options,
+    setting_option,
+    sources_option,
+)
 
 
 @click.command()
 @click.argument("outlets", nargs=-1)
-@click.option("--base-url", "base_urls", multiple=True, metavar="[OUTLET=]URL",
-              help="Fetch from this base URL instead (mirror or replica); repeatable.")
+@base_url_option
 @setting_option("max-pages", type=click.IntRange(min=1))
 @setting_option("catch-up-pages", type=click.IntRange(min=1))
 @setting_option("crawl-timeout", type=click.FloatRange(min=1))
 @setting_option("stop-timeout", type=click.FloatRange(min=0.1))
-@setting_option("delay", type=click.FloatRange(min=0))
-@setting_option("timeout", type=click.FloatRange(min=1))
-@setting_option("user-agent")
-@setting_option("obey-robots", is_flag=True)
-@setting_option("themes")
-@setting_option("dedup-threshold", type=click.FloatRange(0.01, 1.0))
-@setting_option("workers", type=click.IntRange(min=0))
+@fetch_options
 @db_option
 @sources_option
 def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], max_pages: int,
