@@ -48,8 +48,12 @@ def build(path: Path, count: int, seed: int = 11) -> int:
     owners = np.repeat(np.arange(1, count + 1, dtype=np.int64), BANDS)
     order = np.argsort(bands.ravel(), kind="stable")
     flat, owners = bands.ravel()[order], owners[order]
-    conn.executemany("INSERT INTO article_bands VALUES (?, ?)",
-                     zip(flat.tolist(), owners.tolist(), strict=True))
+    del bands, order
+    step = 1_000_000  # rows per batch: Python lists of all 42 million would take gigabytes
+    for at in range(0, flat.size, step):
+        conn.executemany("INSERT INTO article_bands VALUES (?, ?)",
+                         zip(flat[at:at + step].tolist(), owners[at:at + step].tolist(),
+                             strict=True))
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     extra = _bytes(conn) - before

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -58,18 +60,35 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     parser.add_argument("--only", nargs="*", help="run only these scenarios")
     parser.add_argument("--output", type=Path, default=REPORT)
+    parser.add_argument("--scenario-json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
+    if args.scenario_json:  # one scenario, in this process, for the parent run below
+        (name,) = args.only
+        result = scenarios(SIZES[mode])[name]()
+        args.scenario_json.write_text(json.dumps(result, default=str), encoding="utf-8")
+        return
     results: dict[str, Any] = {}
-    for name, run in scenarios(SIZES[mode]).items():
+    for name in scenarios(SIZES[mode]):
         if args.only and name not in args.only:
             continue
         start = time.perf_counter()
         print(f"benchmark {name} ...", file=sys.stderr, flush=True)
-        results[name] = run()
+        results[name] = _in_own_process(name, args.quick)
         print(f"benchmark {name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     args.output.write_text(render(mode, results), encoding="utf-8")
     print(json.dumps(results, indent=1, default=str))
+
+
+def _in_own_process(name: str, quick: bool) -> dict[str, Any]:
+    """Each scenario runs in a fresh process, so one's memory cannot weigh on the next."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "result.json"
+        subprocess.run([sys.executable, "-m", "benchmarks.run", "--only", name,
+                        "--scenario-json", str(out), *(["--quick"] if quick else [])],
+                       check=True, cwd=Path(__file__).parents[1])
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
 
 
 def render(mode: str, results: dict[str, Any]) -> str:

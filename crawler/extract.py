@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -17,6 +17,9 @@ from crawler.language import detect_language
 from crawler.sources import ExtractRules, Source
 from crawler.textnorm import clean_text, text_hash
 from crawler.urls import article_ref
+
+# A publication time later than this after the fetch is a broken page, not a clock skew.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,15 @@ def extract_article(html: str, url: str, source: Source, fetched_at: datetime) -
         return Rejected("not-article-url", url)
     if not html.strip():
         return Rejected("empty-page", url)
+    # huge_tree: libxml2 stops at 256 levels otherwise, and bloated pages nest deeper.
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        doc = lxml.html.document_fromstring(html)
+        doc = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         return Rejected("unparseable", url, str(exc)[:200])
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # The parser gave up part-way (thousands of nested elements): what follows is lost.
+        return Rejected("too-deep", url, str(parser.error_log[0].message)[:200])
     rules = source.extract
     found = _first(doc, rules.container)
     container = doc if found is None else found
@@ -71,6 +79,8 @@ def extract_article(html: str, url: str, source: Source, fetched_at: datetime) -
     if not title:
         return Rejected("no-title", url)
     published = _published(doc, container, rules)
+    if published is not None and published > _utc(fetched_at) + FUTURE_TOLERANCE:
+        return Rejected("future-date", url, published.isoformat())
     author = _text(_first(container, rules.author)) if rules.author else None
     image = _image(doc, container, rules, url)
     _drop_noise(container, rules.noise)
@@ -101,6 +111,10 @@ def extract_article(html: str, url: str, source: Source, fetched_at: datetime) -
         text_hash=text_hash(((lead or ""), *paragraphs)),
         extractor=extractor,
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @lru_cache(maxsize=256)

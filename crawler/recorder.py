@@ -53,8 +53,12 @@ def run_totals(stats: dict[str, Any], reason: str) -> RunTotals:
         no_date=int(stats.get("belmon/no_date", 0)),
     )
     errors = int(stats.get("log_count/ERROR", 0))
+    archive_errors = int(stats.get("belmon/archive_errors", 0))
     if reason != "finished":
         totals.status, totals.message = "failed", f"crawl stopped: {reason}"
+    elif archive_errors:
+        totals.status = "failed"
+        totals.message = f"{archive_errors} batch(es) could not be written to the archive"
     elif discovery == 0:
         totals.status = "failed"
         totals.message = "no discovery page could be fetched" + _errors_text(fetch_errors)

@@ -46,7 +46,6 @@ def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, An
             "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
             "crawler.middlewares.GuardedRedirect": 600,
         },
-        "TWISTED_DNS_RESOLVER": "crawler.middlewares.GuardedResolver",
         "BELMON_TRUSTED_HOSTS": trusted_hosts(sources),
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,

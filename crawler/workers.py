@@ -7,8 +7,11 @@ once. With no workers the same function runs in the reactor's process.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
@@ -25,8 +28,26 @@ _loaded: dict[str, object] = {}  # this worker's themes and references, set once
 
 
 def start_worker(themes_file: Path | None, references: Mapping[str, Mapping[str, float]]) -> None:
+    _die_with_parent()
     _loaded["themes"] = load_themes(themes_file)
     _loaded["references"] = dict(references)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the crawl process dies, even by SIGKILL.
+
+    Without it a killed crawl leaves its page readers running for ever.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        log.debug("cannot ask to die with the parent process")
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def read_page(page: ArticlePage, source: Source) -> AnalysedArticle | Rejected:

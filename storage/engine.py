@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
 
 BUSY_TIMEOUT_MS = 30_000
+# SQLite result codes that mean the file or the disk is at fault, not the SQL: what to tell.
+_FILE_TROUBLE = {
+    3: "permission denied",
+    8: "the archive (or its folder) is read-only",
+    10: "the disk failed to read or write",
+    11: "the archive file is damaged",
+    13: "the disk (or the archive's size limit) is full",
+    14: "the archive file cannot be opened",
+    23: "permission denied",
+    26: "this file is not an SQLite archive",
+}
 # Readers pass this execution option so that their transaction does not take the write lock.
 READ_ONLY = "belmon_read_only"
 
@@ -18,11 +30,17 @@ class ArchiveError(RuntimeError):
 
 
 def database_url(db: str | Path) -> str:
-    """An SQLAlchemy URL from a plain file path or a URL."""
+    """An SQLAlchemy URL from a plain file path or a URL.
+
+    An SQLite archive's folder must exist: belmon never creates a folder the user named (a
+    typo would otherwise start a new, empty archive), and says so before anything is written.
+    """
     text = str(db)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    url = text if "://" in text else f"sqlite:///{Path(text).expanduser().resolve()}"
+    path = sqlite_path(url)
+    if path is not None and not path.parent.is_dir():
+        raise ArchiveError(f"directory for the archive does not exist: {path.parent}")
+    return url
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -43,7 +61,33 @@ def create_archive_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
+    event.listen(engine, "handle_error", partial(_sqlite_on_error, path))
     return engine
+
+
+def _sqlite_on_error(path: Path, context: ExceptionContext) -> ArchiveError | None:
+    # A full disk, a read-only or damaged file reaches the user as one clear line (the CLI
+    # prints ArchiveError without a traceback), and stops a crawl instead of failing every
+    # article alike. Errors in the SQL itself stay SQLAlchemy's.
+    error = context.original_exception
+    earlier = _archive_error_in(error.__context__)
+    if earlier is not None:
+        # Cleaning up after it failed too: on SQLITE_FULL, SQLite has already rolled the
+        # transaction back, so "ROLLBACK TO SAVEPOINT" finds no savepoint. The first error
+        # is the one that says what is wrong.
+        return earlier
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(code, int) or (code & 0xFF) not in _FILE_TROUBLE:
+        return None
+    return ArchiveError(f"{path}: {_FILE_TROUBLE[code & 0xFF]} ({error})")
+
+
+def _archive_error_in(error: BaseException | None) -> ArchiveError | None:
+    for _ in range(8):  # an exception's context chain, not far
+        if error is None or isinstance(error, ArchiveError):
+            return error
+        error = error.__context__
+    return None
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -57,7 +57,7 @@ class FileLock:
         """Take the lock; without `wait`, raise LockBusy if another process holds it."""
         if self._fd is not None:
             raise RuntimeError(f"lock {self.name} is already held by this object")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(exist_ok=True)  # the lock folder, never the archive's own folder
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, exists, select, text
+from sqlalchemy import Engine, Select, bindparam, column, exists, func, literal_column, select, table
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.expression import ColumnClause
 
 from storage.engine import READ_ONLY
 from storage.fulltext import FTS_TABLE
@@ -59,26 +60,41 @@ def _filtered(stmt: Select[Any], filters: ArticleFilters) -> Select[Any]:
     return stmt
 
 
+# Ranking needs a score for every matching row; a word found in half of a million
+# articles would cost a second. The newest RANK_WINDOW matches (ids grow with time) are
+# ranked; narrower queries (more words, --since, --outlet) rank all their matches.
+RANK_WINDOW = 2000
+
+_FTS = table(FTS_TABLE, column("rowid"))
+_FTS_REF: ColumnClause[Any] = literal_column(FTS_TABLE)
+_MATCHES = _FTS_REF.op("MATCH")(bindparam("match"))
+
+
 def search_articles(engine: Engine, match: str, filters: ArticleFilters) -> list[SearchHit]:
     """Articles matching an FTS5 expression, best first (title counts most, then lead, body)."""
-    fts = text(
-        f"SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 1.0) AS rank, "
-        f"snippet({FTS_TABLE}, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) AS snippet "
-        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
-    ).columns(id=ArticleRow.id.type, rank=ArticleRow.relevance.type,
-              snippet=ArticleRow.body.type).subquery("hits")
-    stmt = _filtered(
+    rank = func.bm25(_FTS_REF, 10.0, 4.0, 1.0, 1.0)
+    window = (
+        _filtered(select(ArticleRow.id, rank.label("rank")).select_from(_FTS)
+                  .join(ArticleRow, ArticleRow.id == _FTS.c.rowid).where(_MATCHES), filters)
+        .order_by(_FTS.c.rowid.desc()).limit(RANK_WINDOW).subquery("window")
+    )
+    stmt = (
         select(ArticleRow.id, ArticleRow.source_id, ArticleRow.published_at, ArticleRow.title,
-               ArticleRow.url, fts.c.snippet, fts.c.rank, ArticleRow.relevance, ArticleRow.body)
-        .join(fts, fts.c.id == ArticleRow.id),
-        filters,
-    ).order_by(fts.c.rank).limit(filters.limit or 20)
+               ArticleRow.url, window.c.rank, ArticleRow.relevance, ArticleRow.body)
+        .join(window, window.c.id == ArticleRow.id)
+        .order_by(window.c.rank).limit(filters.limit or 20)
+    )
+    snippets = select(_FTS.c.rowid, func.snippet(_FTS_REF, 2, MARK_OPEN, MARK_CLOSE, "…", 24)
+                      ).where(_MATCHES, _FTS.c.rowid.in_(bindparam("ids", expanding=True)))
     try:
         with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
             rows = conn.execute(stmt, {"match": match}).all()
+            marked = dict(conn.execute(snippets, {"match": match, "ids": [r.id for r in rows]})
+                          .tuples().all()) if rows else {}
     except OperationalError as exc:
         raise QueryError(_fts_message(exc.orig)) from None
-    return [SearchHit(*row) for row in rows]
+    return [SearchHit(r.id, r.source_id, r.published_at, r.title, r.url, marked.get(r.id, ""),
+                      r.rank, r.relevance, r.body) for r in rows]
 
 
 def _fts_message(error: BaseException | None) -> str:

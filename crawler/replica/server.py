@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.replica import charter97_pages, pozirk_pages
+from crawler.replica import charter97_pages, faults, pozirk_pages
 from crawler.replica.corpus import (
     MINSK,
     OUTLETS,
@@ -32,6 +32,7 @@ from crawler.replica.pages import PageRequest, Response, common_route, html_page
 logger = logging.getLogger(__name__)
 
 CONTROL_PATH = "/__replica__/articles"
+FAULTS_PATH = "/__replica__/faults"
 REQUEST_LOG_SIZE = 100_000
 MAX_POST_BYTES = 1_000_000
 Router = Callable[[PageRequest, list[ReplicaArticle]], Response | None]
@@ -146,18 +147,39 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         return "nginx"
 
     def do_GET(self) -> None:
-        self._send(self._safe_page(), with_body=True)
+        self._answer(with_body=True)
 
     def do_HEAD(self) -> None:
-        self._send(self._safe_page(), with_body=False)
+        self._answer(with_body=False)
 
     def do_POST(self) -> None:
-        if urlsplit(self.path).path.rstrip("/") != CONTROL_PATH:
+        control = urlsplit(self.path).path.rstrip("/")
+        if control == FAULTS_PATH:
+            status, answer = self._post_fault()
+        elif control == CONTROL_PATH:
+            status, answer = self._post_article()
+        else:
             self._send(not_found(), with_body=True)
             return
-        status, answer = self._post_article()
-        body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
-        self._send(Response(status, "application/json; charset=utf-8", body), with_body=True)
+        self._send_json(status, answer)
+
+    def do_DELETE(self) -> None:
+        if urlsplit(self.path).path.rstrip("/") != FAULTS_PATH:
+            self._send(not_found(), with_body=True)
+            return
+        self.server.replica.clear_faults()
+        self._send_json(200, {"faults": []})
+
+    def _answer(self, with_body: bool) -> None:
+        server = self.server
+        server.replica.record(server.outlet, self.path, self.headers.get("Cookie"))
+        fault = server.replica.faults.take(server.outlet, self.path)
+        if fault is None:
+            self._send(self._safe_page(), with_body)
+        elif with_body:
+            faults.serve(self, fault, self._safe_page)
+        else:
+            self._send(self._safe_page(), with_body=False)
 
     def _safe_page(self) -> Response:
         try:
@@ -168,7 +190,6 @@ class ReplicaHandler(BaseHTTPRequestHandler):
 
     def _page(self) -> Response:
         server = self.server
-        server.replica.record(server.outlet, self.path)
         url = urlsplit(self.path)
         found = common_route(url.path)
         if found is None:
@@ -187,6 +208,23 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         answer = {"outlet": article.outlet, "id": article.id, "path": article.path, "url": url}
         return (201 if is_new else 200), answer
 
+    def _post_fault(self) -> tuple[int, dict[str, Any]]:
+        """{"pattern": "/ru/news/*", "mode": "status", "params": {"status": 503}, "times": 1}
+        sets a fault on this port's outlet."""
+        try:
+            data = self._json_body()
+            params = data.get("params") or {}
+            if not isinstance(params, dict):
+                raise ValueError("params must be a JSON object")
+            fault = self.server.replica.set_fault(
+                str(data.get("pattern") or ""), str(data.get("mode") or ""),
+                outlet=self.server.outlet, times=data.get("times"), **params,
+            )
+        except (ValueError, TypeError) as exc:
+            return 400, {"error": str(exc)}
+        return 201, {"pattern": fault.pattern, "mode": fault.mode, "outlet": fault.outlet,
+                     "times": fault.times, "params": dict(fault.params)}
+
     def _json_body(self) -> dict[str, Any]:
         length = int(self.headers.get("Content-Length") or 0)
         if not 0 < length <= MAX_POST_BYTES:
@@ -195,6 +233,10 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         if not isinstance(data, dict):
             raise ValueError("body must be a JSON object")
         return data
+
+    def _send_json(self, status: int, answer: dict[str, Any]) -> None:
+        body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        self._send(Response(status, "application/json; charset=utf-8", body), with_body=True)
 
     def _send(self, response: Response, with_body: bool) -> None:
         self.send_response(response.status)
@@ -230,7 +272,10 @@ class Replica:
         self._servers: dict[str, OutletServer] = {}
         self._threads: list[threading.Thread] = []
         self._log: deque[tuple[str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
+        self._times: deque[float] = deque(maxlen=REQUEST_LOG_SIZE)  # beside _log, one each
+        self._cookies: deque[tuple[str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
         self._log_lock = threading.Lock()
+        self.faults = faults.FaultBook()
 
     def start(self) -> Replica:
         host, port = self._address
@@ -295,9 +340,12 @@ class Replica:
     def now(self) -> datetime:
         return self._clock()
 
-    def record(self, outlet: str, path: str) -> None:
+    def record(self, outlet: str, path: str, cookie: str | None = None) -> None:
         with self._log_lock:
             self._log.append((outlet, path))
+            self._times.append(time.monotonic())
+            if cookie is not None:
+                self._cookies.append((outlet, path, cookie))
 
     @property
     def request_log(self) -> list[tuple[str, str]]:
@@ -305,9 +353,45 @@ class Replica:
         with self._log_lock:
             return list(self._log)
 
+    @property
+    def timed_request_log(self) -> list[tuple[float, str, str]]:
+        """(monotonic seconds, outlet, path with query) of every GET/HEAD, oldest first."""
+        with self._log_lock:
+            return [(at, outlet, path) for at, (outlet, path) in zip(self._times, self._log,
+                                                                      strict=True)]
+
+    @property
+    def cookie_log(self) -> list[tuple[str, str, str]]:
+        """(outlet, path, Cookie header) of every GET/HEAD that sent a cookie; a copy."""
+        with self._log_lock:
+            return list(self._cookies)
+
     def reset_request_log(self) -> None:
         with self._log_lock:
             self._log.clear()
+            self._times.clear()
+            self._cookies.clear()
+
+    def set_fault(
+        self, pattern: str, mode: str, *, outlet: str | None = None, times: int | None = None,
+        **params: Any,
+    ) -> faults.Fault:
+        """Break the paths matching `pattern` (fnmatch, over path and query) in `mode`;
+        see crawler/replica/faults.py for the modes and their params."""
+        if outlet is not None:
+            self.store(outlet)  # an unknown outlet fails here
+        if not pattern.startswith(("/", "*")):
+            raise ValueError(f"fault pattern {pattern!r} must start with / or *")
+        return self.faults.add(faults.Fault(pattern, mode, params, outlet, times))
+
+    def clear_faults(self) -> None:
+        """Every path answers normally again."""
+        self.faults.clear()
+
+    @property
+    def fault_hits(self) -> list[faults.FaultHit]:
+        """Every request a fault answered, oldest first; a copy."""
+        return self.faults.hits
 
 
 def serve_forever(port: int, drop_dir: Path | None) -> None:

@@ -31,7 +31,9 @@ class OutletSpider(scrapy.Spider):
     """Follows one Source: feeds and listing pages in, article pages out.
 
     Incremental: a URL already in the archive is not fetched again, and paging
-    through a listing stops at the first page that holds nothing new.
+    through a listing stops at the first page that holds nothing new, unless the outlet's
+    previous run did not end ok: killed, stopped or short of some pages, it may have left
+    unstored articles deeper in the listing, so this run pages on to max_pages.
     """
 
     name = "outlet"
@@ -50,6 +52,7 @@ class OutletSpider(scrapy.Spider):
         self.pool = pool  # page-reading worker processes, or None to read in this process
         self.themes = load_themes(options.themes_file)
         self.references = reference_vectors(archive.engine)
+        self.catch_up = archive.previous_run_incomplete(source.id, run_id)
         self._skipped: set[str] = set()
         self._queued: set[str] = set()
         self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it
@@ -86,8 +89,8 @@ class OutletSpider(scrapy.Spider):
         unknown = self._unknown(self._refs(hrefs, response.url))
         yield from self._article_requests(unknown)
         # A page with nothing the archive lacks ends the paging (articles this run
-        # already queued from a feed still count as new here).
-        if unknown and page < self.options.max_pages:
+        # already queued from a feed still count as new here), except in a catch-up.
+        if (unknown or self.catch_up) and page < self.options.max_pages:
             yield self._listing_request(edition, page + 1)
 
     def parse_article(self, response: Response, ref: ArticleRef) -> Iterator[ArticlePage]:
