@@ -12,9 +12,12 @@ from crawler.replica.synthetic import scaled_corpus
 from crawler.sources import load_sources
 
 
-def crawl_benchmark(articles: int, rounds: int) -> dict[str, Any]:
-    """Full `belmon crawl` vs bare Scrapy on the same pages, alternating, `rounds` times each."""
-    with Replica(port=0, articles_root=_empty_dir()) as replica:
+def crawl_benchmark(articles: int, rounds: int, page_kb: int = 100) -> dict[str, Any]:
+    """Full `belmon crawl` vs bare Scrapy on the same pages, alternating, `rounds` times each.
+
+    Pages carry `page_kb` of boilerplate, the weight of real outlet pages.
+    """
+    with Replica(port=0, articles_root=_empty_dir(), page_weight_kb=page_kb) as replica:
         for article in scaled_corpus(articles):
             replica.add(article)
         base_args = [a for sid, url in replica.base_urls.items()
@@ -52,6 +55,7 @@ def crawl_benchmark(articles: int, rounds: int) -> dict[str, Any]:
         "incremental_wall_s": median([r.wall_s for r in incremental]),
         "failed_runs": sum(r.returncode != 0 for r in full + bare + incremental),
         "rounds": rounds,
+        "page_kb": page_kb,
     }
 
 

@@ -13,7 +13,8 @@ def _crawl(r: dict[str, Any]) -> list[str]:
     return [
         "## End-to-end crawl of the replica",
         "",
-        f"{r['articles']} generated articles, {r['pages']} pages (listings, feeds, articles), "
+        f"{r['articles']} generated articles, {r['pages']} pages (listings, feeds, articles) "
+        f"carrying {r.get('page_kb', 0)} KB of boilerplate each, as real outlet pages do, "
         f"{r['rounds']} rounds; the full pipeline (`belmon crawl`: fetch, extract, fingerprint, "
         "match, store) against bare Scrapy fetching the same pages with the same settings and "
         "discarding them, alternating in the same run.",

@@ -13,15 +13,16 @@ from storage.archive import Archive
 from storage.readonly import run_query
 
 EXAMPLE_QUERIES = (
-    ("Articles per outlet and language",
-     "SELECT source_id, language, count(*) AS articles FROM articles GROUP BY 1, 2 ORDER BY 1, 2"),
-    ("The five newest articles",
-     "SELECT source_id, published_at, substr(title, 1, 60) AS title FROM articles "
+    ("Articles per outlet and language, and how many are about Belarus-China relations",
+     "SELECT source_id, language, count(*) AS articles, sum(relevant) AS relevant "
+     "FROM articles GROUP BY 1, 2 ORDER BY 1, 2"),
+    ("The newest matched articles and their strongest themes",
+     "SELECT outlet, date(published_at) AS day, substr(title, 1, 45) AS title, "
+     "round(relevance, 2) AS relevance, top_themes FROM matched_articles "
      "ORDER BY published_at DESC LIMIT 5"),
-    ("Articles that mention China in any of the three languages",
-     "SELECT source_id, count(*) AS articles FROM articles WHERE title || ' ' || body LIKE "
-     "'%Кита%' OR title || ' ' || body LIKE '%Кіта%' OR title || ' ' || body LIKE '%China%' "
-     "OR title || ' ' || body LIKE '%Chinese%' GROUP BY 1"),
+    ("Reprints: articles that copy another outlet's earlier text",
+     "SELECT outlet, substr(title, 1, 40) AS title, original_outlet, original_url FROM reprints "
+     "WHERE outlet <> original_outlet ORDER BY published_at"),
 )
 
 

@@ -9,6 +9,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -196,6 +197,9 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             request = PageRequest(url.path, url.query, server.base_url, server.replica.now())
             articles = server.replica.store(server.outlet).snapshot()
             found = ROUTERS[server.outlet](request, articles)
+        ballast = server.replica.ballast
+        if found is not None and ballast and found.content_type.startswith("text/html"):
+            found = replace(found, body=found.body.replace(b"</body>", ballast + b"</body>", 1))
         return found or not_found()
 
     def _post_article(self) -> tuple[int, dict[str, Any]]:
@@ -250,6 +254,18 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         logger.debug("%s %s", self.server.outlet, format % args)
 
 
+def page_ballast(kb: int) -> bytes:
+    """Boilerplate of about `kb` KB as real pages carry it: a site menu and an inline script."""
+    if kb <= 0:
+        return b""
+    links = "".join(f'<li><a href="/ru/section/{n}/">Раздел {n}</a></li>' for n in range(200))
+    menu = f'<nav class="site-map"><ul>{links}</ul></nav>'
+    config = ",".join(f'"widget{n}":{{"id":{n},"enabled":true,"slot":"side-{n % 7}"}}'
+                      for n in range(kb * 20))
+    script = f"<script>window.__SITE_CONFIG__={{{config}}};</script>"
+    return (menu + script).encode("utf-8")[: kb * 1024 - 10] + b"<!---->"
+
+
 class Replica:
     """Both outlets' replicas, each on its own port; start() it or use it as a context manager."""
 
@@ -261,8 +277,12 @@ class Replica:
         drop_dir: Path | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
+        page_weight_kb: int = 0,
     ) -> None:
         corpus = load_corpus(articles_root)
+        # Real article pages weigh ~100 KB (menus, scripts, widgets); the replica's are ~4 KB.
+        # Benchmarks add this much boilerplate to every HTML page to fetch pages of that size.
+        self.ballast = page_ballast(page_weight_kb)
         self._stores = {
             outlet: OutletStore(outlet, (a for a in corpus if a.outlet == outlet), drop_dir)
             for outlet in OUTLETS
