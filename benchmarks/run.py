@@ -31,6 +31,7 @@ from benchmarks.report import SECTIONS
 from benchmarks.stages import stages_benchmark
 
 REPORT = Path(__file__).parents[1] / "docs" / "benchmarks.md"
+FINDINGS = Path(__file__).with_name("findings.md")  # hand-written analysis, appended
 
 SIZES: dict[str, dict[str, Any]] = {
     "quick": {"crawl_articles": 600, "crawl_rounds": 2, "extraction_rounds": 3,
@@ -106,6 +107,7 @@ def render(mode: str, results: dict[str, Any]) -> str:
         if name in results:
             lines += section(results[name])
             lines.append("")
+    lines.append(FINDINGS.read_text(encoding="utf-8"))
     return "\n".join(lines)
 
 
