@@ -181,3 +181,14 @@ class CrawlRun(Base):
     fallback_used: Mapped[int] = mapped_column(Integer, default=0)
     no_date: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
+
+
+class FeedValidator(Base):
+    """A feed's last ETag and Last-Modified, sent back so an unchanged feed costs a 304."""
+
+    __tablename__ = "feed_validators"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import signal
@@ -176,7 +177,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         server.replica.record(server.outlet, self.path, self.headers.get("Cookie"))
         fault = server.replica.faults.take(server.outlet, self.path)
         if fault is None:
-            self._send(self._safe_page(), with_body)
+            self._send_conditional(self._safe_page(), with_body)
         elif with_body:
             faults.serve(self, fault, self._safe_page)
         else:
@@ -242,10 +243,27 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
         self._send(Response(status, "application/json; charset=utf-8", body), with_body=True)
 
-    def _send(self, response: Response, with_body: bool) -> None:
+    def _send_conditional(self, response: Response, with_body: bool) -> None:
+        """Feeds carry an ETag, as many real feeds do; a matching If-None-Match gets 304."""
+        if response.status != 200 or "rss" not in response.content_type:
+            self._send(response, with_body)
+            return
+        etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.server.replica.count_not_modified()
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self._send(response, with_body, {"ETag": etag})
+
+    def _send(self, response: Response, with_body: bool,
+              extra: dict[str, str] | None = None) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if with_body:
             self.wfile.write(response.body)
@@ -296,6 +314,11 @@ class Replica:
         self._cookies: deque[tuple[str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
         self._log_lock = threading.Lock()
         self.faults = faults.FaultBook()
+        self.not_modified = 0  # 304 answers to conditional feed requests
+
+    def count_not_modified(self) -> None:
+        with self._log_lock:
+            self.not_modified += 1
 
     def start(self) -> Replica:
         host, port = self._address

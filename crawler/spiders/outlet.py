@@ -20,6 +20,7 @@ from crawler.items import ArticlePage
 from crawler.sources import Edition, Source
 from crawler.themes import load_themes
 from crawler.urls import ArticleRef, article_ref, clean_url
+from storage.feedstate import feed_validators, save_feed_validators
 from storage.references import reference_vectors
 
 if TYPE_CHECKING:
@@ -58,11 +59,16 @@ class OutletSpider(scrapy.Spider):
         self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it
 
     async def start(self) -> AsyncIterator[Any]:
+        feeds = [self.source.url(f) for e in self.source.editions for f in e.feeds]
+        validators = feed_validators(self.archive.engine, feeds)
         for edition in self.source.editions:
             for feed in edition.feeds:
+                url = self.source.url(feed)
                 yield scrapy.Request(
-                    self.source.url(feed), callback=self.parse_feed, errback=self.on_error,
-                    cb_kwargs={"edition": edition}, meta={"belmon_kind": "feed"},
+                    url, callback=self.parse_feed, errback=self.on_error,
+                    headers=_conditional_headers(*validators.get(url, (None, None))),
+                    cb_kwargs={"edition": edition},
+                    meta={"belmon_kind": "feed", "handle_httpstatus_list": [304]},
                 )
             yield self._listing_request(edition, 1)
 
@@ -75,6 +81,11 @@ class OutletSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, edition: Edition) -> Iterator[scrapy.Request]:
         self._count("belmon/discovery_pages")
+        if response.status == 304:  # unchanged since the last crawl: nothing new in it
+            self._count("belmon/feeds_unchanged")
+            return
+        save_feed_validators(self.archive.engine, response.url, _header(response, b"ETag"),
+                             _header(response, b"Last-Modified"))
         feed = read_feed(response.body)
         if feed.problem is not None:
             self._reject(feed.problem, response.url)
@@ -170,3 +181,13 @@ class OutletSpider(scrapy.Spider):
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+

@@ -85,3 +85,20 @@ def test_paging_through_many_listing_pages_stores_everything(tmp_path: Path, db:
             big.add(article)
         _crawl(big, db)
     assert query(db, "select count(*) from articles") == [(150,)]
+
+
+def test_an_unchanged_feed_is_asked_for_conditionally_and_answers_304(
+    replica: Replica, db: Path
+) -> None:
+    _crawl(replica, db)
+    validators = query(db, "select url, etag from feed_validators")
+    assert validators and all(etag for _url, etag in validators)
+    assert replica.not_modified == 0
+    _crawl(replica, db)
+    assert replica.not_modified == len(validators)
+    newest = max(CORPUS, key=lambda a: a.published)
+    replica.add(replace(newest, id=newest.id + 5000, title=f"{newest.title} (feed)",
+                        body=tuple(f"{p} [feed]" for p in newest.body),
+                        published=newest.published + timedelta(hours=1)))
+    _crawl(replica, db)
+    assert query(db, "select count(*) from articles where title like '%(feed)'") == [(1,)]
