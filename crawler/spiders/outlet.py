@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import Executor
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -18,7 +19,7 @@ from crawler.feeds import read_feed
 from crawler.fetcherrors import fetch_error_reason
 from crawler.items import ArticlePage
 from crawler.sources import Edition, Source
-from crawler.themes import load_themes
+from crawler.themes import ThemeSet, load_themes
 from crawler.urls import ArticleRef, article_ref, clean_url
 from storage.feedstate import feed_validators, save_feed_validators
 from storage.references import reference_vectors
@@ -51,12 +52,19 @@ class OutletSpider(scrapy.Spider):
         self.allowed_domains = list(source.hosts)
         self.dedup = options.near_duplicates()
         self.pool = pool  # page-reading worker processes, or None to read in this process
-        self.themes = load_themes(options.themes_file)
-        self.references = reference_vectors(archive.engine)
         self.catch_up = archive.previous_run_incomplete(source.id, run_id)
         self._skipped: set[str] = set()
         self._queued: set[str] = set()
         self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it
+
+    @cached_property
+    def themes(self) -> ThemeSet:
+        """The themes, loaded only if pages are read in this process (no worker pool)."""
+        return load_themes(self.options.themes_file)
+
+    @cached_property
+    def references(self) -> dict[str, dict[str, float]]:
+        return reference_vectors(self.archive.engine)
 
     async def start(self) -> AsyncIterator[Any]:
         feeds = [self.source.url(f) for e in self.source.editions for f in e.feeds]
