@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ class ArticlePage:
 
     source_id: str
     url: str
-    html: str
+    html: str = field(repr=False)  # a logged item must never print the page
     fetched_at: datetime
     status: int
     seen_urls: tuple[str, ...] = ()  # every link that led to this page, cleaned

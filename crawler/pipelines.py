@@ -6,15 +6,16 @@ import asyncio
 import logging
 import time
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy.crawler import Crawler
 
 from crawler.extract import Rejected
 from crawler.items import AnalysedArticle, ArticlePage
-from crawler.rejections import RejectedPage
+from crawler.rejections import RejectedPage, log_level, one_line
 from crawler.workers import read_page, read_page_with
 from storage.articles import FAILED, NEW, REVISED, StoreResult
+from storage.engine import ArchiveError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,13 @@ class _Stage:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
 
+    def reject(self, rejected: Rejected) -> NoReturn:
+        """Count the page under its reason, log one line, and drop it."""
+        self.count(f"belmon/rejected/{rejected.reason}")
+        log.log(log_level(rejected.reason), "%s: rejected %s (%s)%s", self.spider.source.id,
+                rejected.url, rejected.reason, f" {rejected.detail}" if rejected.detail else "")
+        raise RejectedPage(rejected.reason, rejected.url, rejected.detail)
+
 
 class ReadStage(_Stage):
     """HTML to an analysed article (in worker processes when there are any), or a
@@ -44,10 +52,12 @@ class ReadStage(_Stage):
         self.pool = self.spider.pool  # shared by the crawl's outlets; run_crawl shuts it down
 
     async def process_item(self, item: ArticlePage) -> AnalysedArticle:
-        result = await self._read(item)
+        try:
+            result = await self._read(item)
+        except Exception as exc:  # a bug or a broken install must cost this page, not the crawl
+            result = Rejected(f"read-error: {type(exc).__name__}", item.url, one_line(exc))
         if isinstance(result, Rejected):
-            self.count(f"belmon/rejected/{result.reason}")
-            raise RejectedPage(result.reason, result.url, result.detail)
+            self.reject(result)
         if result.article.extractor == "fallback":
             self.count("belmon/fallback")
         if result.article.published_at is None:
@@ -100,7 +110,17 @@ class StoreStage(_Stage):
             return
         batch, self.pending = self.pending, []
         spider = self.spider
-        results = spider.archive.store_articles(batch, spider.run_id, spider.dedup)
+        try:
+            results = spider.archive.store_articles(batch, spider.run_id, spider.dedup)
+        except ArchiveError:
+            raise  # the archive cannot be written: StopOnArchiveError ends the crawl
+        except Exception as exc:  # nothing of this batch was written; the next crawl retries it
+            reason = f"store-error: {type(exc).__name__}"
+            for item in batch:
+                self.count(f"belmon/rejected/{reason}")
+                log.warning("%s: rejected %s (%s) %s", item.article.outlet, item.article.url,
+                            reason, one_line(exc))
+            return
         for item, result in zip(batch, results, strict=True):
             self._count_outcome(item, result)
 

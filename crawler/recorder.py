@@ -62,10 +62,33 @@ def run_totals(stats: dict[str, Any], reason: str) -> RunTotals:
     elif discovery == 0:
         totals.status = "failed"
         totals.message = "no discovery page could be fetched" + _errors_text(fetch_errors)
+    elif _none_became_an_article(totals, fetch_errors):
+        totals.status = "failed"
+        tried = totals.article_pages_fetched + _article_fetch_errors(fetch_errors)
+        totals.message = (f"none of the {tried} article pages became an article"
+                          + _reasons_text(rejected) + _errors_text(fetch_errors))
     elif fetch_errors or rejected or errors:
         totals.status = "partial"
         totals.message = _errors_text(fetch_errors).lstrip("; ") or None
     return totals
+
+
+def _none_became_an_article(totals: RunTotals, fetch_errors: dict[str, int]) -> bool:
+    """Article pages were asked for, and not one was stored, known or a copy: a broken reader
+    (a redesign, a missing package) looks like this, and must not pass for a partial run."""
+    tried = totals.article_pages_fetched + _article_fetch_errors(fetch_errors)
+    became = totals.articles_new + totals.articles_duplicate + totals.articles_revised
+    return tried > 0 and became == 0
+
+
+def _article_fetch_errors(fetch_errors: dict[str, int]) -> int:
+    return sum(n for k, n in fetch_errors.items() if k.startswith("article "))
+
+
+def _reasons_text(rejected: dict[str, int]) -> str:
+    if not rejected:
+        return ""
+    return "; rejected: " + ", ".join(f"{k} {v}" for k, v in sorted(rejected.items()))
 
 
 def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:

@@ -46,6 +46,7 @@ def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, An
             "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
             "crawler.middlewares.GuardedRedirect": 600,
         },
+        "SPIDER_MIDDLEWARES": {"crawler.callbackerrors.CallbackErrors": 950},
         "BELMON_TRUSTED_HOSTS": trusted_hosts(sources),
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import takewhile
 
+from crawler.rejections import is_error
 from storage.queries import RunView
 
 
@@ -77,5 +78,7 @@ def _extraction_warning(finished: Sequence[RunView], rules: HealthRules) -> str 
            if n / pages > rules.max_bad_share]
     if not bad:
         return None
-    return (f"extraction health dropped over the last {len(window)} runs: {'; '.join(bad)} "
-            "(a site redesign?)")
+    errors = sum(n for k, n in reasons.items() if is_error(k))
+    cause = ("a bug or a broken install? the crawl log has a line per page"
+             if errors / pages > rules.max_bad_share else "a site redesign?")
+    return (f"extraction health dropped over the last {len(window)} runs: {'; '.join(bad)} ({cause})")

@@ -118,3 +118,26 @@ def test_warnings_cover_every_outlet_in_order() -> None:
 def test_rules_out_of_range_are_refused() -> None:
     with pytest.raises(ValueError):
         HealthRules(max_bad_share=1.5)
+
+
+def test_the_warning_counts_the_runs_it_really_looked_at() -> None:
+    """Two runs with article pages exist: the text says two, not the window's five."""
+    runs = newest_first(run(0, article_pages_fetched=0, articles_new=0),
+                        *(run(i, article_pages_fetched=6, fallback_used=6) for i in (1, 2)))
+    assert outlet_warnings("charter97", runs, RULES) == [
+        "charter97: extraction health dropped over the last 2 runs: 12 of 12 article pages "
+        "needed the fallback extractor (a site redesign?)"]
+
+
+def test_pages_lost_to_errors_point_at_the_log_not_at_a_redesign() -> None:
+    reasons = {"read-error: ImportError": 6}
+    runs = newest_first(*(run(i, status="failed", articles_new=0, article_pages_fetched=6,
+                              articles_rejected=6, rejected_reasons=reasons,
+                              message="none of the 6 article pages became an article")
+                          for i in range(4)))
+    assert outlet_warnings("charter97", runs, RULES) == [
+        "charter97: nothing from the last 4 runs (last: none of the 6 article pages became an "
+        "article)",
+        "charter97: extraction health dropped over the last 4 runs: 24 of 24 article pages were "
+        "rejected (read-error: ImportError 24) (a bug or a broken install? the crawl log has a "
+        "line per page)"]
