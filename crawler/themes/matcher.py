@@ -54,7 +54,8 @@ class ThemeScore:
 class MatchResult:
     """The verdict on one text."""
 
-    language: str
+    language: str  # the text's language (ISO 639-1, "und" when it cannot be told)
+    reading: str  # how it was read: ru, be, be-latn or en (a language without terms: the nearest)
     relevant: bool
     relevance: float  # 0..1; 0.5 where the weaker side just reaches its threshold
     themes: tuple[ThemeScore, ...]  # above threshold, best first; empty when not relevant
@@ -75,7 +76,7 @@ def match(
     relevant = china.score >= china_threshold and belarus.score >= belarus_threshold
     ratio = min(_ratio(china.score, china_threshold), _ratio(belarus.score, belarus_threshold))
     found = _ranked(index, tallies, theme_set.scoring) if relevant else ()
-    return MatchResult(lang, relevant, round(ratio / (1 + ratio), 3), found, china, belarus)
+    return MatchResult(lang, mode, relevant, round(ratio / (1 + ratio), 3), found, china, belarus)
 
 
 def owner_scores(index: CompiledThemes, hits: Iterable[Hit]) -> list[ThemeScore]:
