@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from scheduler import context
+from scheduler.config import default_db_path
 from scheduler.display import table
 from scheduler.options import db_option, setting_option
-from storage.engine import sqlite_path
+from storage.engine import as_url, sqlite_path
 from storage.references import Reference, reference_vectors, save_reference
 
 themes_option = setting_option("themes")
@@ -32,9 +33,9 @@ def match_command(paths: tuple[str, ...], fmt: str, themes: str | None, db: str 
     """
     from scheduler.match import STDIN, format_table, match_inputs  # numpy, lxml: only here
 
-    stdin_text = sys.stdin.read() if STDIN in paths else None
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
     references = _existing_references(db)
-    results = match_inputs(list(paths), Path(themes) if themes else None, stdin_text, references)
+    results = match_inputs(list(paths), Path(themes) if themes else None, stdin, references)
     if fmt == "table":
         click.echo(format_table(results))
     else:
@@ -44,7 +45,7 @@ def match_command(paths: tuple[str, ...], fmt: str, themes: str | None, db: str 
 
 def _existing_references(db: str | None) -> dict[str, dict[str, float]]:
     """References of an archive that already exists; match never creates one."""
-    url = context.resolve_db(db)
+    url = as_url(db or default_db_path())
     path = sqlite_path(url)
     if path is not None and not path.exists():
         return {}
@@ -107,13 +108,13 @@ def reference_add(files: tuple[str, ...], themes: str | None, db: str | None) ->
     """
     from crawler.themes import concept_vector, load_themes
     from crawler.themes.reading import reading
-    from scheduler.match import split_document
+    from scheduler.match import read_document
 
     theme_set = load_themes(Path(themes) if themes else None)
+    documents = [(name, read_document(name)) for name in files]  # all readable, or none added
     archive = context.open_archive(db)
     try:
-        for name in files:
-            title, body = split_document(Path(name).read_text(encoding="utf-8", errors="replace"))
+        for name, (title, body) in documents:
             language, _mode = reading(body, title)
             vector = concept_vector(body, title, language, theme_set)
             new = save_reference(archive.engine, Reference(Path(name).name, language, title, body,

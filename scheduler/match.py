@@ -19,19 +19,20 @@ _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|article)[\s>]", re
 
 
 def match_inputs(
-    paths: list[str], themes_file: Path | None, stdin_text: str | None,
+    paths: list[str], themes_file: Path | None, stdin: bytes | None,
     references: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[dict[str, Any]]:
     """One result per input, in order: `{"path", "language", "relevant", "relevance", "themes"}`.
 
-    A path of "-" is the standard input, given as `stdin_text`. HTML is reduced to its main
-    text and <title>; in plain text the first non-empty line is the title. An unreadable
-    path or a bad themes file raises ValueError (or OSError) with a one-line message.
+    A path of "-" is the standard input, given as `stdin`. HTML is reduced to its main
+    text and <title>; in plain text the first non-empty line is the title. An unreadable,
+    empty or binary input, or a bad themes file, raises ValueError (or OSError) with a
+    one-line message, before anything is scored.
     """
     themes = load_themes(themes_file)
+    documents = [(path, read_document(path, stdin)) for path in paths]
     results = []
-    for path in paths:
-        title, body = split_document(_read(path, stdin_text))
+    for path, (title, body) in documents:
         result = result_dict(path, match(body, title, None, themes))
         if references:
             vector = concept_vector(body, title, None, themes)
@@ -45,6 +46,9 @@ def result_dict(path: str, result: MatchResult) -> dict[str, Any]:
     return {
         "path": path,
         "language": result.language,
+        # The matcher has terms in ru, be (Cyrillic and Łacinka) and en only; a text in
+        # another language is read as the nearest of them, and this says which.
+        "read_as": result.reading,
         "relevant": result.relevant,
         "relevance": result.relevance,
         "themes": [t.to_dict() for t in result.themes],
@@ -56,7 +60,8 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
     rows = [
         (
             r["path"],
-            r["language"],
+            r["language"] if r["read_as"] in (r["language"], f"{r['language']}-latn")
+            else f"{r['language']} (read as {r['read_as']})",
             "yes" if r["relevant"] else "no",
             f"{r['relevance']:.3f}",
             ", ".join(f"{t['id']} {t['score']:.1f}" for t in r["themes"]) or "-",
@@ -102,15 +107,46 @@ def _html_parts(raw: str) -> tuple[str, str]:
     return title, "\n\n".join(paragraphs)
 
 
-def _read(path: str, stdin_text: str | None) -> str:
+def read_document(path: str, stdin: bytes | None = None) -> tuple[str, str]:
+    """(title, body) of a text or HTML file ("-": the standard input, given as `stdin`).
+
+    What is not text (a program, an image: NUL or other control bytes), what is empty, and
+    what holds no words is refused with a ValueError naming the input.
+    """
+    data = _read(path, stdin)
+    name = "standard input" if path == STDIN else path
+    if not data.strip():
+        raise ValueError(f"{name}: is empty")
+    if _looks_binary(data):
+        raise ValueError(f"{name}: is not text or HTML (binary data)")
+    title, body = split_document(decode_html(data, None))
+    if not _WORD.search(f"{title} {body}"):
+        raise ValueError(f"{name}: holds no text to read")
+    return title, body
+
+
+def _looks_binary(data: bytes) -> bool:
+    # Text files never hold NUL, and hardly any other C0 control byte but tab, newline,
+    # carriage return and form feed; executables, images and archives are full of them.
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
+    return controls > len(head) * 0.05
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _read(path: str, stdin: bytes | None) -> bytes:
     if path == STDIN:
-        if stdin_text is None:
+        if stdin is None:
             raise ValueError("'-' names the standard input, but none was given")
-        return stdin_text
+        return stdin
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
         raise ValueError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise ValueError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return decode_html(data, None)

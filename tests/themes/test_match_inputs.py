@@ -28,7 +28,7 @@ new contract is well below what buyers in India and Brazil pay for the same fert
 <footer>© 2026 Example News</footer></body></html>
 """
 
-KEYS = {"path", "language", "relevant", "relevance", "themes"}
+KEYS = {"path", "language", "read_as", "relevant", "relevance", "themes"}
 
 
 def test_plain_text_takes_its_first_line_as_the_title(tmp_path: Path) -> None:
@@ -57,14 +57,14 @@ def test_html_is_reduced_to_its_title_and_main_text(tmp_path: Path) -> None:
 
 
 def test_standard_input_is_read_for_a_dash() -> None:
-    results = match_inputs(["-"], None, TEXT)
+    results = match_inputs(["-"], None, TEXT.encode())
     assert results[0]["path"] == "-" and results[0]["relevant"]
     with pytest.raises(ValueError, match="standard input"):
         match_inputs(["-"], None, None)
 
 
 def test_an_irrelevant_text_has_no_themes() -> None:
-    [result] = match_inputs(["-"], None, "Погода\nВ Минске завтра дождь, в Бресте солнечно.\n")
+    [result] = match_inputs(["-"], None, "Погода\nВ Минске завтра дождь, в Бресте солнечно.\n".encode())
     assert result["relevant"] is False and result["themes"] == [] and result["relevance"] < 0.5
 
 
@@ -80,12 +80,12 @@ def test_an_unreadable_path_is_a_one_line_error(tmp_path: Path) -> None:
 def test_a_themes_file_changes_the_verdict(tmp_path: Path) -> None:
     themes = tmp_path / "themes.toml"
     themes.write_text('[sides.china]\nthreshold = 50.0\n', encoding="utf-8")
-    [result] = match_inputs(["-"], themes, TEXT)
+    [result] = match_inputs(["-"], themes, TEXT.encode())
     assert result["relevant"] is False
 
 
 def test_the_table_has_a_row_per_input(tmp_path: Path) -> None:
-    results = match_inputs(["-", "-"], None, TEXT)
+    results = match_inputs(["-", "-"], None, TEXT.encode())
     table = format_table(results).splitlines()
     assert table[0].split() == ["path", "lang", "relevant", "relevance", "themes"]
     assert len(table) == 4
