@@ -21,6 +21,7 @@ from storage import queries
 from storage.locks import LockBusy, hold_outlets
 
 log = logging.getLogger(__name__)
+EXIT_STOPPED = 130  # the shell's status for a command ended by Ctrl-C
 
 
 class OutletBusy(click.ClickException):
@@ -68,7 +69,7 @@ def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, w
     except LockBusy as busy:
         raise OutletBusy(f"{_busy_text(busy)}; use --wait to wait") from None
     with locks:
-        archive = context.open_archive(url)
+        archive = context.open_archive(url, create=True)
         try:
             run_ids = run_crawl(chosen, archive, options)
             runs = queries.runs_by_id(archive.engine, run_ids)
@@ -78,6 +79,10 @@ def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, w
     if any(r.status == "failed" for r in runs):
         raise click.ClickException("; ".join(f"{r.source_id}: {r.message}" for r in runs
                                              if r.status == "failed"))
+    stopped = [r.source_id for r in runs if r.status == "stopped"]
+    if stopped:
+        click.echo(f"stopped before the end: {', '.join(stopped)}", err=True)
+        raise SystemExit(EXIT_STOPPED)
 
 
 def _busy_text(busy: LockBusy) -> str:
@@ -89,15 +94,21 @@ def _waiting(busy: LockBusy) -> None:
 
 
 @click.command()
-@db_option
+@click.option("--db", default=None, metavar="PATH",
+              help="The demo's own archive (default: demo.sqlite in the user data directory). "
+                   "Never the real archive: BELMON_DB is not read, and an archive that holds "
+                   "real crawls is refused.")
 def demo(db: str | None) -> None:
     """Start the replica on loopback, crawl every outlet from it, show what was stored.
 
+    The replica's articles are stored under the real outlets' URLs, so the demo writes to an
+    archive of its own, and says where.
+
     Example: belmon demo --db /tmp/demo.sqlite
     """
-    from scheduler.demo import run_demo
+    from scheduler.demo import demo_archive_url, run_demo
 
-    run_demo(context.resolve_db(db), click.echo)
+    run_demo(demo_archive_url(db), click.echo)
 
 
 @click.command()

@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from crawler.replica.server import Replica
 from crawler.run import CrawlOptions, run_crawl
+from scheduler.config import default_db_path
 from scheduler.context import select_sources
 from scheduler.display import runs_table, table
 from storage import queries
 from storage.archive import Archive
+from storage.engine import ArchiveError, as_url, database_url, sqlite_path
 from storage.readonly import run_query
 
 EXAMPLE_QUERIES = (
@@ -24,6 +26,30 @@ EXAMPLE_QUERIES = (
      "SELECT outlet, substr(title, 1, 40) AS title, original_outlet, original_url FROM reprints "
      "WHERE outlet <> original_outlet ORDER BY published_at"),
 )
+
+
+def demo_archive_url(db: str | None) -> str:
+    """The archive the demo may write: the user's choice, or demo.sqlite beside the default
+    archive; never the default archive itself, nor one that holds crawls of the real outlets."""
+    if db is None:
+        own = default_db_path().with_name("demo.sqlite")
+        own.parent.mkdir(parents=True, exist_ok=True)
+        db = str(own)
+    url = database_url(db)
+    if url == as_url(default_db_path()):
+        raise ArchiveError(f"{url} is belmon's default archive; the demo needs one of its own")
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        archive = Archive.open(url, upgrade=False)
+        try:
+            real = queries.real_crawl_count(archive.engine)
+        finally:
+            archive.close()
+        if real:
+            raise ArchiveError(f"{url} holds {real} crawl run(s) of the real outlets; the demo "
+                               "stores replica articles under the outlets' own URLs, so give it "
+                               "an archive of its own (--db demo.sqlite)")
+    return url
 
 
 def run_demo(db_url: str, echo: Callable[[str], None]) -> None:

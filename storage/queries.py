@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, inspect, select
 
 from storage.engine import READ_ONLY
 from storage.models import ArticleRow, CrawlRun
@@ -42,6 +42,16 @@ def article_counts(engine: Engine) -> dict[str, int]:
     stmt = select(ArticleRow.source_id, func.count()).group_by(ArticleRow.source_id)
     with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         return {str(sid): int(n) for sid, n in conn.execute(stmt)}
+
+
+def real_crawl_count(engine: Engine) -> int:
+    """How many recorded runs were crawls of the real outlets (any trigger but "demo");
+    0 for an archive that has no run table yet."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        if not inspect(conn).has_table(CrawlRun.__tablename__):
+            return 0
+        return int(conn.scalar(
+            select(func.count()).select_from(CrawlRun).where(CrawlRun.trigger != "demo")) or 0)
 
 
 def runs_by_id(engine: Engine, ids: list[int]) -> list[RunView]:
