@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import click
 
@@ -13,7 +15,7 @@ from crawler.processes import pid_alive
 from scheduler import context, health
 from scheduler.daemon_state import describe, next_runs, read_state, state_path
 from scheduler.display import runs_table, table
-from scheduler.options import db_option
+from scheduler.options import db_option, setting_option
 from storage import migrate, queries
 from storage.readonly import run_query
 
@@ -28,7 +30,7 @@ def init(db: str | None) -> None:
     Example: belmon init --db ~/belmon.sqlite
     """
     url = context.resolve_db(db)
-    archive = context.open_archive(url)
+    archive = context.open_archive(url, create=True)
     revision = migrate.current_revision(archive.engine)
     archive.close()
     click.echo(f"archive ready: {url} (schema {revision})")
@@ -36,28 +38,42 @@ def init(db: str | None) -> None:
 
 @click.command()
 @click.argument("query")
-@click.option("--json", "as_json", is_flag=True, help="Print rows as JSON objects, one a line.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print rows as CSV with a header.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print rows as JSON objects, one a line (a BLOB as {\"$base64\": true, "
+                   "\"encoded\": ...}).")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print rows as CSV with a header (a BLOB in base64).")
+@setting_option("time-limit", type=click.FloatRange(min=0))
 @db_option
-def sql(query: str, as_json: bool, as_csv: bool, db: str | None) -> None:
-    """Run one read-only SQL statement on the archive.
+def sql(query: str, as_json: bool, as_csv: bool, time_limit: float, db: str | None) -> None:
+    """Run one read-only SQL statement on the archive, stopped after --time-limit seconds.
 
     Example: belmon sql "select source_id, count(*) from articles group by 1"
     """
     archive = context.open_archive(db)
     try:
-        columns, rows = run_query(archive.engine, query)
+        columns, rows = run_query(archive.engine, query, time_limit or None)
     finally:
         archive.close()
     if as_json:
         for row in rows:
-            click.echo(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
+            record = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+            click.echo(json.dumps(record, ensure_ascii=False))
     elif as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([_base64(v) if isinstance(v, bytes) else v for v in row] for row in rows)
     else:
         click.echo(table(columns, rows))
+
+
+def _json_value(value: Any) -> Any:
+    # JSON has no bytes; this is the shape sqlite-utils and Datasette use for a BLOB.
+    return {"$base64": True, "encoded": _base64(value)} if isinstance(value, bytes) else value
+
+
+def _base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
 
 
 @click.command()
@@ -67,7 +83,7 @@ def status(db: str | None) -> None:
 
     Example: belmon status
     """
-    url = context.resolve_db(db)
+    url = context.resolve_db(db, create=False)
     now = datetime.now(UTC)
     archive = context.open_archive(url)
     try:

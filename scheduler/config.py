@@ -43,6 +43,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "BELMON_WORKERS", None,
             "Processes that read fetched pages (extract, match, fingerprint); 0 reads them in "
             "the crawling process (default: one per core beyond the first, at most two)."),
+    Setting("time-limit", "BELMON_TIME_LIMIT", "30",
+            "belmon sql: seconds a query may run before it is stopped (0: no limit)."),
     Setting("catch-up-pages", "BELMON_CATCH_UP_PAGES", "20",
             "Daemon: listing pages read per edition at most when an outlet has a gap to fill "
             "(no successful run for two intervals)."),

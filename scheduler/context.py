@@ -8,11 +8,18 @@ from pathlib import Path
 from crawler.sources import Source, SourceError, load_sources
 from scheduler.config import default_db_path
 from storage.archive import Archive
-from storage.engine import database_url
+from storage.engine import ArchiveError, as_url, database_url, sqlite_path
 
 
-def resolve_db(db: str | None) -> str:
-    """The archive URL; the default file's folder is created, a user's path is taken as given."""
+def resolve_db(db: str | None, *, create: bool = True) -> str:
+    """The archive URL. For a command that may create the archive, the default file's folder
+    is created (a folder the user named must exist); for any other the archive must exist."""
+    if not create:
+        url = as_url(db or default_db_path())
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            raise ArchiveError(f"no archive at {path} (belmon init or belmon crawl creates one)")
+        return url
     if db:
         return database_url(db)
     path = default_db_path()
@@ -20,8 +27,11 @@ def resolve_db(db: str | None) -> str:
     return database_url(path)
 
 
-def open_archive(db: str | None) -> Archive:
-    return Archive.open(resolve_db(db))
+def open_archive(db: str | None, *, create: bool = False) -> Archive:
+    """The archive a command works on. Only the commands that fill an archive (init, crawl,
+    daemon, demo) create one; for any other a missing file is an error naming the path, so a
+    mistyped --db never starts a new, empty archive."""
+    return Archive.open(resolve_db(db, create=create))
 
 
 def select_sources(

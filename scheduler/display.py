@@ -24,6 +24,8 @@ def _cell(value: Any, max_width: int) -> str:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bytes):
+        return f"<blob, {len(value)} bytes>"
     text = str(value).replace("\n", " ")
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,17 @@ def database_url(db: str | Path) -> str:
     An SQLite archive's folder must exist: belmon never creates a folder the user named (a
     typo would otherwise start a new, empty archive), and says so before anything is written.
     """
-    text = str(db)
-    url = text if "://" in text else f"sqlite:///{Path(text).expanduser().resolve()}"
+    url = as_url(db)
     path = sqlite_path(url)
     if path is not None and not path.parent.is_dir():
         raise ArchiveError(f"directory for the archive does not exist: {path.parent}")
     return url
+
+
+def as_url(db: str | Path) -> str:
+    """A plain file path as an SQLite URL (absolute); a URL as it is. Checks nothing."""
+    text = str(db)
+    return text if "://" in text else f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -57,12 +63,18 @@ def create_archive_engine(url: str) -> Engine:
     if path is not None and not path.parent.is_dir():
         raise ArchiveError(f"directory for the archive does not exist: {path.parent}")
     if path is None:
-        return create_engine(url)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        return create_engine(url, json_serializer=readable_json)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                           json_serializer=readable_json)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     event.listen(engine, "handle_error", partial(_sqlite_on_error, path))
     return engine
+
+
+def readable_json(value: Any) -> str:
+    """JSON columns keep their letters (Кітай, not \\u041a...), so SQL readers see the words."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _sqlite_on_error(path: Path, context: ExceptionContext) -> ArchiveError | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -82,22 +84,80 @@ class QueryError(ValueError):
     """A query that cannot run; the message is one line for the user."""
 
 
-def run_query(engine: Engine, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one read-only statement; returns column names and rows."""
+DEFAULT_TIME_LIMIT = 30.0  # seconds; a runaway query must not hold the archive for ever
+_PROGRESS_STEPS = 10_000  # SQLite virtual-machine steps between two looks at the clock
+
+
+def run_query(
+    engine: Engine, sql: str, time_limit: float | None = DEFAULT_TIME_LIMIT
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one read-only statement; returns column names and rows.
+
+    The statement is stopped once it has run `time_limit` seconds (None: no limit).
+    """
     if engine.dialect.name != "sqlite":  # pragma: no cover - PostgreSQL path
         raise QueryError("belmon sql supports SQLite archives; use your database's own client")
-    with _guarded(engine) as (conn, refused):
+    if not _without_comments(sql).strip(" \t\r\n;"):
+        raise QueryError("no SQL statement given")
+    with _guarded(engine) as (conn, refused), _time_limit(conn, time_limit) as timed_out:
         try:
             cursor = conn.execute(sql)
             rows = cursor.fetchall()
         except sqlite3.ProgrammingError as exc:
             raise QueryError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
+            if timed_out():
+                raise QueryError(f"the query was stopped after {time_limit:g} s "
+                                 "(--time-limit sets the limit)") from None
             if refused:
-                raise QueryError(f"belmon sql is read-only: {refused[0]} is not allowed") from None
+                raise QueryError(f"belmon sql is read-only: {_statement_name(sql, refused[0])} "
+                                 "is not allowed") from None
             raise QueryError(f"SQL error: {exc}") from None
         columns = [d[0] for d in cursor.description or ()]
     return columns, rows
+
+
+@contextmanager
+def _time_limit(conn: sqlite3.Connection, seconds: float | None) -> Iterator[Callable[[], bool]]:
+    """Abort the running statement once `seconds` have passed; yields 'did it time out?'."""
+    if seconds is None:
+        yield lambda: False
+        return
+    deadline = time.monotonic() + seconds
+    fired: list[bool] = []
+
+    def check() -> int:
+        if time.monotonic() > deadline:
+            fired.append(True)
+            return 1  # non-zero: SQLite interrupts the statement
+        return 0
+
+    conn.set_progress_handler(check, _PROGRESS_STEPS)
+    try:
+        yield lambda: bool(fired)
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?(\*/|$)", re.DOTALL)
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _without_comments(sql: str) -> str:
+    return _COMMENTS.sub(" ", sql)
+
+
+def _statement_name(sql: str, refused_action: str) -> str:
+    """What the user wrote (DROP, VACUUM, INSERT, ...), not the first action SQLite refused on
+    the way (a DROP TABLE first deletes from the schema table): the statement's first word,
+    or the refused action when the statement starts with WITH or EXPLAIN."""
+    found = _FIRST_WORD.search(_without_comments(sql))
+    word = found.group(0).upper() if found else ""
+    if not word or word in ("WITH", "EXPLAIN", "SELECT", "VALUES"):
+        return refused_action
+    if word == "PRAGMA" or refused_action.startswith("PRAGMA"):
+        return refused_action
+    return word
 
 
 @contextmanager
