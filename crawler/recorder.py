@@ -33,7 +33,7 @@ class RunRecorder:
 
 
 def run_totals(stats: dict[str, Any], reason: str) -> RunTotals:
-    """Counts and a status (ok, partial, failed) from Scrapy's stats. Pure."""
+    """Counts and a status (ok, partial, failed, stopped) from Scrapy's stats. Pure."""
     rejected = _by_prefix(stats, "belmon/rejected/")
     fetch_errors = _by_prefix(stats, "belmon/fetch_errors/")
     discovery = int(stats.get("belmon/discovery_pages", 0))
@@ -54,7 +54,9 @@ def run_totals(stats: dict[str, Any], reason: str) -> RunTotals:
     )
     errors = int(stats.get("log_count/ERROR", 0))
     archive_errors = int(stats.get("belmon/archive_errors", 0))
-    if reason != "finished":
+    if reason == "shutdown":  # SIGTERM or Ctrl-C: a planned stop, neither failure nor success
+        totals.status, totals.message = "stopped", "stopped before the end (SIGTERM or Ctrl-C)"
+    elif reason != "finished":
         totals.status, totals.message = "failed", f"crawl stopped: {reason}"
     elif archive_errors:
         totals.status = "failed"

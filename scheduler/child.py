@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 # crawled by another process; the daemon then skips the run instead of counting a failure.
 EXIT_BUSY = 75
 POLL_SECONDS = 0.1
+SHUTTING_DOWN = "the daemon was shutting down"  # why a child is stopped on a planned stop
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def run_child(argv: list[str], *, time_limit: float, stop_timeout: float,
     killed = False
     while (returncode := proc.poll()) is None:
         if stopping.is_set():
-            stopped = "the daemon was shutting down"
+            stopped = SHUTTING_DOWN
         elif time.monotonic() - began > time_limit:
             stopped = f"time limit of {time_limit:g} s exceeded"
         if stopped:

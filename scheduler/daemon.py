@@ -25,7 +25,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from crawler.processes import pid_alive
 from crawler.sources import Source
-from scheduler.child import EXIT_BUSY, ChildResult, CrawlSettings, exit_text, run_child
+from scheduler.child import (
+    EXIT_BUSY,
+    SHUTTING_DOWN,
+    ChildResult,
+    CrawlSettings,
+    exit_text,
+    run_child,
+)
 from scheduler.daemon_state import (
     HEARTBEAT_SECONDS,
     DaemonState,
@@ -164,12 +171,15 @@ class Daemon:
             how = (f"killed {self.options.stop_timeout:g} s after SIGTERM" if result.killed
                    else "stopped with SIGTERM")
             reason = f"{result.stopped}; {how}"
-            self.archive.fail_process_runs(result.pid, since, reason, note_failed=True)
+            # The daemon shutting down is a planned stop; a time limit passed is a failure.
+            status = "stopped" if result.stopped == SHUTTING_DOWN else "failed"
+            self.archive.settle_process_runs(result.pid, since, status, reason)
         elif result.returncode != 0:
             reason = f"the crawl process {exit_text(result.returncode)}"
-            self.archive.fail_process_runs(result.pid, since, reason + " before finishing the run")
+            self.archive.settle_process_runs(result.pid, since, "failed",
+                                             reason + " before finishing the run")
         runs = queries.process_runs(self.archive.engine, result.pid, since)
-        if not runs and reason:
+        if not runs and reason and result.stopped != SHUTTING_DOWN:
             self._record_failure(source, trigger, result.pid, reason + " before starting a run")
             runs = queries.process_runs(self.archive.engine, result.pid, since)
         for run in runs:

@@ -36,8 +36,9 @@ def warnings(runs_by_outlet: Mapping[str, Sequence[RunView]],
 
 
 def outlet_warnings(source_id: str, runs: Sequence[RunView], rules: HealthRules) -> list[str]:
-    """Warnings for one outlet from its runs, newest first; a run still going is left out."""
-    finished = [r for r in runs if r.status != "running"]
+    """Warnings for one outlet from its runs, newest first; a run still going, and one
+    stopped on purpose (SIGTERM, Ctrl-C, the daemon shutting down), are left out."""
+    finished = [r for r in runs if r.status not in ("running", "stopped")]
     found = []
     nothing = list(takewhile(_yielded_nothing, finished))
     quiet = list(takewhile(lambda r: r.articles_new == 0, finished))

@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 
 
+# Every value crawl_runs.status takes (README "Run statuses" and docs/schema.md explain each).
+RUN_STATUSES = ("running", "ok", "partial", "failed", "stopped")
+
+
 @dataclass
 class RunTotals:
     """What a finished crawl reports into its crawl_runs row."""
@@ -124,28 +128,35 @@ class Archive:
                 )
         return len(dead)
 
-    def fail_process_runs(
-        self, pid: int, since: datetime, reason: str, *, note_failed: bool = False
-    ) -> int:
-        """Mark the runs a finished crawl process left 'running' as failed, with `reason`.
+    def settle_process_runs(self, pid: int, since: datetime, status: str, reason: str) -> int:
+        """Record how a crawl process that was ended from outside ended its runs.
 
-        With `note_failed`, runs it recorded as failed itself get `reason` in front of their
-        message: the process was stopped from outside, and the reason says why.
+        `status` "stopped" (a planned stop: the daemon shutting down) marks the runs it left
+        'running' as stopped, with `reason`; "failed" (past its time limit, or it died) marks
+        them failed, and so are the runs it recorded as stopped itself on the SIGTERM. Runs it
+        recorded as failed or stopped get `reason` in front of their own message.
         """
+        if status not in ("stopped", "failed"):
+            raise ValueError(f"a process's runs are settled as stopped or failed, not {status!r}")
         mine = (CrawlRun.pid == pid) & (CrawlRun.started_at >= since)
+        ended_by_it = ("stopped", "failed")
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(CrawlRun).where(mine & (CrawlRun.status == "running"))
-                .values(status="failed", finished_at=_now(), message=reason)
+                .values(status=status, finished_at=_now(), message=reason)
             ).rowcount
-            if note_failed:
-                for run_id, message in conn.execute(
-                    select(CrawlRun.id, CrawlRun.message)
-                    .where(mine & (CrawlRun.status == "failed") & CrawlRun.message.is_distinct_from(reason))
-                ).all():
-                    note = f"{reason}; {message}" if message else reason
-                    conn.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(message=note))
-                    changed += 1
+            for run_id, own_status, message in conn.execute(
+                select(CrawlRun.id, CrawlRun.status, CrawlRun.message)
+                .where(mine & CrawlRun.status.in_(ended_by_it)
+                       & CrawlRun.message.is_distinct_from(reason))
+            ).all():
+                if message and message.startswith(reason):
+                    continue
+                new_status = "failed" if status == "failed" else own_status
+                note = f"{reason}; {message}" if message else reason
+                conn.execute(update(CrawlRun).where(CrawlRun.id == run_id)
+                             .values(status=new_status, message=note))
+                changed += 1
         return int(changed)
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
