@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urljoin
@@ -16,7 +16,7 @@ from crawler.fallback import main_text_paragraphs
 from crawler.language import detect_language
 from crawler.sources import ExtractRules, Source
 from crawler.textnorm import clean_text, text_hash
-from crawler.urls import article_ref
+from crawler.urls import article_ref, on_canonical_host
 
 # A publication time later than this after the fetch is a broken page, not a clock skew.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -34,7 +34,7 @@ class Article:
     outlet_article_id: str
     title: str
     lead: str | None
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...] = field(repr=False)  # a logged article never prints its text
     author: str | None
     published_at: datetime | None
     fetched_at: datetime
@@ -83,6 +83,7 @@ def extract_article(html: str, url: str, source: Source, fetched_at: datetime) -
         return Rejected("future-date", url, published.isoformat())
     author = _text(_first(container, rules.author)) if rules.author else None
     image = _image(doc, container, rules, url)
+    image = on_canonical_host(source, image) if image else None
     _drop_noise(container, rules.noise)
     lead_el = _first(container, rules.lead) if rules.lead else None
     lead = _text(lead_el) or None

@@ -74,6 +74,20 @@ def is_outlet_host(source: Source, url: str) -> bool:
     return host == source.base_host and _port(parts) == _port(urlsplit(source.base_url))
 
 
+def on_canonical_host(source: Source, url: str) -> str:
+    """url moved from the host this run fetched from (a mirror, the replica) to the outlet's
+    canonical base, so that what is stored names the outlet, not the machine that served it;
+    a URL on any other host is returned as it is."""
+    parts = urlsplit(url)
+    base = urlsplit(source.base_url)
+    canonical = urlsplit(source.canonical_base)
+    served_by_base = ((parts.hostname or "").rstrip(".") == source.base_host
+                      and _port(parts) == _port(base))
+    if not served_by_base or (base.hostname, _port(base)) == (canonical.hostname, _port(canonical)):
+        return url
+    return urlunsplit((canonical.scheme, canonical.netloc, parts.path, parts.query, parts.fragment))
+
+
 def clean_url(url: str) -> str:
     """url as worth keeping: scheme and host lower-cased; default port, credentials, fragment
     and tracking parameters gone. Outlet-agnostic; other parameters keep their order.

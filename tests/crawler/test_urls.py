@@ -171,3 +171,17 @@ def test_tracking_parameters() -> None:
     tracking = ["utm_source", "UTM_Campaign", "fbclid", "gclid", "yclid", "_openstat", "mc_eid", "amp"]
     assert all(is_tracking(name) for name in tracking)
     assert not any(is_tracking(name) for name in ("id", "page", "q", "lang", "utm"))
+
+
+def test_urls_served_by_the_run_s_base_move_to_the_canonical_host() -> None:
+    from crawler.urls import on_canonical_host
+
+    source = load_sources()["charter97"].with_base_url("http://127.0.0.1:8097")
+    assert on_canonical_host(source, "http://127.0.0.1:8097/images/1.jpg?w=2") == \
+        "https://charter97.org/images/1.jpg?w=2"
+    # Another port of the same address, another host: not the outlet's base; left as they are.
+    for other in ("http://127.0.0.1:8098/images/1.jpg", "https://cdn.example.net/1.jpg",
+                  "https://charter97.org/images/1.jpg"):
+        assert on_canonical_host(source, other) == other
+    real = load_sources()["charter97"]
+    assert on_canonical_host(real, "https://charter97.org/x.jpg") == "https://charter97.org/x.jpg"
