@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -14,9 +15,16 @@ import click
 from crawler.searchquery import fts_expression, highlight, is_advanced, query_words
 from scheduler import context
 from scheduler.display import table
-from scheduler.options import db_option
+from scheduler.options import db_option, setting_option
 from storage.fulltext import rebuild_fulltext_index
-from storage.search import MARK_CLOSE, MARK_OPEN, ArticleFilters, export_rows, search_articles
+from storage.search import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    ArticleFilters,
+    export_rows,
+    filter_problem,
+    search_articles,
+)
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -47,9 +55,11 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
+@setting_option("themes")
 @db_option
 def search(query: str, outlet: str | None, theme: str | None, since: datetime | None,
-           until: datetime | None, relevant: bool, limit: int, fmt: str, db: str | None) -> None:
+           until: datetime | None, relevant: bool, limit: int, fmt: str, themes: str | None,
+           db: str | None) -> None:
     """Full-text search; one word finds its inflected forms in ru, be and en.
 
     Example: belmon search "калий Китай" --since 2026-09-01 --relevant
@@ -59,6 +69,7 @@ def search(query: str, outlet: str | None, theme: str | None, since: datetime | 
     filters = ArticleFilters(outlet, theme, since, until, relevant, limit)
     archive = context.open_archive(db)
     try:
+        _check_filters(archive.engine, filters, themes)
         hits = search_articles(archive.engine, fts_expression(query, query_stems), filters)
     finally:
         archive.close()
@@ -71,7 +82,36 @@ def search(query: str, outlet: str | None, theme: str | None, since: datetime | 
         "url": h.url,
         "rank": round(-h.rank, 3),
     } for h in hits]
-    _emit(rows, fmt, ("outlet", "published_at", "title", "snippet", "url"), sys.stdout)
+    _emit(rows, fmt, SEARCH_COLUMNS, sys.stdout)
+
+
+SEARCH_COLUMNS = ("outlet", "published_at", "title", "snippet", "url", "rank")
+TABLE_COLUMNS = SEARCH_COLUMNS[:-1]  # the table is ordered best first already
+SNIPPET_WIDTH = 80
+
+
+def _check_filters(engine: Any, filters: ArticleFilters, themes: str | None) -> None:
+    from crawler.themes import load_themes
+
+    theme_ids = [t.id for t in load_themes(Path(themes) if themes else None).themes] \
+        if filters.theme else []
+    problem = filter_problem(engine, filters, theme_ids)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--outlet" if "outlet" in problem
+                                 else "--theme")
+
+
+def around_mark(snippet: str, width: int = SNIPPET_WIDTH) -> str:
+    """A table cell's worth of the snippet that shows its first highlight: cut before the
+    mark when the mark stands past the cell's width."""
+    if len(snippet) <= width:
+        return snippet
+    mark = snippet.find("[")
+    if mark < 0 or mark < width // 2:
+        return snippet[: width - 1] + "…"
+    start = max(0, min(mark - width // 3, len(snippet) - width + 1))
+    return "…" + snippet[start + 1 : start + width - 1] + ("…" if start + width - 1 < len(snippet)
+                                                           else "")
 
 
 def _snippet(fts_snippet: str, body: str, words: list[str]) -> str:
@@ -88,11 +128,13 @@ def _snippet(fts_snippet: str, body: str, words: list[str]) -> str:
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True)
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Write to this file instead of stdout.")
+@setting_option("themes")
 @db_option
 def export(outlet: str | None, theme: str | None, since: datetime | None, until: datetime | None,
-           relevant: bool, limit: int | None, fmt: str, output: TextIO, db: str | None) -> None:
+           relevant: bool, limit: int | None, fmt: str, output: TextIO, themes: str | None,
+           db: str | None) -> None:
     """Stream articles with their themes and story, in constant memory.
 
     Example: belmon export --relevant --since 2026-10-01 --format csv -o october.csv
@@ -100,6 +142,7 @@ def export(outlet: str | None, theme: str | None, since: datetime | None, until:
     filters = ArticleFilters(outlet, theme, since, until, relevant, limit)
     archive = context.open_archive(db)
     try:
+        _check_filters(archive.engine, filters, themes)
         rows = export_rows(archive.engine, filters)
         if fmt == "jsonl":
             for row in rows:
@@ -144,5 +187,6 @@ def _emit(rows: list[dict[str, Any]], fmt: str, columns: tuple[str, ...], out: T
         writer.writeheader()
         writer.writerows(rows)
     else:
-        click.echo(table(columns, [[r[c] for c in columns] for r in rows], max_width=80)
-                   if rows else "no matches")
+        shown = TABLE_COLUMNS if columns == SEARCH_COLUMNS else columns
+        cells = [[around_mark(r[c]) if c == "snippet" else r[c] for c in shown] for r in rows]
+        click.echo(table(shown, cells, max_width=SNIPPET_WIDTH) if rows else "no matches")

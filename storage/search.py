@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy.sql.expression import ColumnClause
 
 from storage.engine import READ_ONLY
 from storage.fulltext import FTS_TABLE
-from storage.models import ArticleRow, ArticleTheme
+from storage.models import ArticleRow, ArticleTheme, SourceRow
 from storage.readonly import QueryError
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # highlight marks no article text contains
@@ -58,6 +58,23 @@ def _filtered(stmt: Select[Any], filters: ArticleFilters) -> Select[Any]:
             (ArticleTheme.article_id == ArticleRow.id) & (ArticleTheme.theme_id == filters.theme)
         ))
     return stmt
+
+
+def filter_problem(engine: Engine, filters: ArticleFilters, theme_ids: Iterable[str]) -> str | None:
+    """Why the filters name something the archive does not know (an outlet id that no crawl
+    registered, a theme id that neither the theme definitions nor any stored score has), or
+    None. A typo must be an error, not an empty result."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        if filters.outlet:
+            outlets = sorted(conn.scalars(select(SourceRow.id)))
+            if filters.outlet not in outlets:
+                return f"unknown outlet {filters.outlet!r}; known: {', '.join(outlets) or 'none yet'}"
+        if filters.theme:
+            themes = sorted(set(theme_ids))
+            stored = conn.scalar(select(exists().where(ArticleTheme.theme_id == filters.theme)))
+            if filters.theme not in themes and not stored:
+                return f"unknown theme {filters.theme!r}; known: {', '.join(themes)}"
+    return None
 
 
 # Ranking needs a score for every matching row; a word found in half of a million
