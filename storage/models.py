@@ -80,7 +80,7 @@ class ArticleUrl(Base):
     url: Mapped[str] = mapped_column(Text, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # canonical | fetched | same-text
+    kind: Mapped[str] = mapped_column(String(16))  # canonical | fetched | variant | same-text
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
