@@ -10,7 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from crawler.rejections import one_line
+from crawler.reasons import one_line
 
 log = logging.getLogger(__name__)
 

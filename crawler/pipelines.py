@@ -12,7 +12,8 @@ from scrapy.crawler import Crawler
 
 from crawler.extract import Rejected
 from crawler.items import AnalysedArticle, ArticlePage
-from crawler.rejections import RejectedPage, log_level, one_line
+from crawler.reasons import log_level, one_line
+from crawler.rejections import RejectedPage
 from crawler.workers import read_page, read_page_with
 from storage.articles import FAILED, NEW, REVISED, StoreResult
 from storage.engine import ArchiveError

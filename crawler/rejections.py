@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from scrapy.exceptions import DropItem
 
 
@@ -17,19 +15,3 @@ class RejectedPage(DropItem):
     def __init__(self, reason: str, url: str, detail: str = "") -> None:
         super().__init__(f"rejected, {reason}: {url} {detail}".strip(), log_level="DEBUG")
         self.reason = reason
-
-
-def is_error(reason: str) -> bool:
-    """Whether a rejection reason names an unexpected exception (`read-error: ImportError`)."""
-    return "-error" in reason.split(":")[0]
-
-
-def log_level(reason: str) -> int:
-    """A page lost to a bug or a broken install is a warning; an ordinary rejection is not."""
-    return logging.WARNING if is_error(reason) else logging.INFO
-
-
-def one_line(exc: BaseException, limit: int = 200) -> str:
-    """An exception's message on one short line: never a traceback, never a page."""
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

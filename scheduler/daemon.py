@@ -177,7 +177,8 @@ class Daemon:
         elif result.returncode != 0:
             reason = f"the crawl process {exit_text(result.returncode)}"
             self.archive.settle_process_runs(result.pid, since, "failed",
-                                             reason + " before finishing the run")
+                                             reason + " before finishing the run",
+                                             stopped_from_outside=False)
         runs = queries.process_runs(self.archive.engine, result.pid, since)
         if not runs and reason and result.stopped != SHUTTING_DOWN:
             self._record_failure(source, trigger, result.pid, reason + " before starting a run")

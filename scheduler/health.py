@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import takewhile
 
-from crawler.rejections import is_error
+from crawler.reasons import is_error
 from storage.queries import RunView
 
 

@@ -128,13 +128,14 @@ class Archive:
                 )
         return len(dead)
 
-    def settle_process_runs(self, pid: int, since: datetime, status: str, reason: str) -> int:
-        """Record how a crawl process that was ended from outside ended its runs.
+    def settle_process_runs(self, pid: int, since: datetime, status: str, reason: str, *,
+                            stopped_from_outside: bool = True) -> int:
+        """Record how a finished crawl process ended its runs.
 
-        `status` "stopped" (a planned stop: the daemon shutting down) marks the runs it left
-        'running' as stopped, with `reason`; "failed" (past its time limit, or it died) marks
-        them failed, and so are the runs it recorded as stopped itself on the SIGTERM. Runs it
-        recorded as failed or stopped get `reason` in front of their own message.
+        The runs it left 'running' get `status` ("stopped" for a planned stop, the daemon
+        shutting down; "failed" for a time limit passed or a dead process) and `reason`. When
+        it was stopped from outside, the runs it ended itself also get `reason` in front of
+        their message, and with "failed" those it recorded as stopped on the SIGTERM fail.
         """
         if status not in ("stopped", "failed"):
             raise ValueError(f"a process's runs are settled as stopped or failed, not {status!r}")
@@ -145,6 +146,8 @@ class Archive:
                 update(CrawlRun).where(mine & (CrawlRun.status == "running"))
                 .values(status=status, finished_at=_now(), message=reason)
             ).rowcount
+            if not stopped_from_outside:
+                return int(changed)
             for run_id, own_status, message in conn.execute(
                 select(CrawlRun.id, CrawlRun.status, CrawlRun.message)
                 .where(mine & CrawlRun.status.in_(ended_by_it)

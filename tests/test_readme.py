@@ -61,3 +61,33 @@ def test_every_outlet_key_is_documented() -> None:
 def test_every_command_help_has_an_example() -> None:
     missing = [name for name, command in _commands(cli) if "Example:" not in (command.help or "")]
     assert missing == []
+
+
+def test_every_run_status_is_documented() -> None:
+    from storage.archive import RUN_STATUSES
+
+    table = README.split("**Run statuses**", 1)[1].split("\n\n", 2)[1]
+    missing = [s for s in RUN_STATUSES if f"| `{s}` |" not in table]
+    assert missing == []
+
+
+def test_the_limits_and_global_flags_are_documented_with_their_defaults() -> None:
+    from scheduler.child import EXIT_BUSY
+    from scheduler.cmd_crawl import EXIT_STOPPED
+    from scheduler.config import setting
+    from storage.readonly import DEFAULT_TIME_LIMIT
+
+    assert setting("time-limit").default == f"{DEFAULT_TIME_LIMIT:g}"
+    assert f"| `--time-limit` | `BELMON_TIME_LIMIT` | `{DEFAULT_TIME_LIMIT:g}` |" in README
+    assert "`belmon --version`" in README and "also accepted after the\ncommand" in README
+    assert f"{EXIT_BUSY} when an outlet is being crawled" in README
+    assert f"{EXIT_STOPPED} when a crawl\nwas stopped" in README
+
+
+def test_the_drop_dir_article_format_is_documented() -> None:
+    from crawler.replica.corpus import _OPTIONAL, _REQUIRED
+
+    table = README.split("`DIR/<outlet>/<lang>-<id>.toml`", 1)[1].split("\n\n", 3)[1]
+    assert table.startswith("| key |")
+    missing = [k for k in (*_REQUIRED, *_OPTIONAL) if k != "outlet" and f"`{k}`" not in table]
+    assert missing == []

@@ -160,3 +160,56 @@ def test_index_follows_revisions_and_deletions(tmp_path: Path) -> None:
     check = sqlite3.connect(db)
     check.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
     check.close()
+
+
+def test_evidence_is_stored_readable_for_sql_readers(crawled: tuple[Replica, Path]) -> None:
+    _replica, db = crawled
+    raw = [e for (e,) in query(db, "select evidence from article_themes a join articles r "
+                                   "on r.id = a.article_id where r.language = 'ru'")]
+    assert raw and not any("\\u04" in e for e in raw)
+    assert any(re.search("[а-яё]", e) for e in raw)  # the matched words, as written
+
+
+def test_unknown_outlet_or_theme_is_an_error_naming_the_known_ids(
+    crawled: tuple[Replica, Path]
+) -> None:
+    _replica, db = crawled
+    for command in (["search", "Китай"], ["export"]):
+        outlet = run_belmon(*command, "--outlet", "charter98", "--db", str(db))
+        assert outlet.returncode == 2 and outlet.stdout == ""
+        assert outlet.stderr.strip().startswith("Error: Invalid value for --outlet: unknown "
+                                                "outlet 'charter98'; known: charter97, pozirk")
+        theme = run_belmon(*command, "--theme", "potash", "--db", str(db))
+        assert theme.returncode == 2 and "unknown theme 'potash'; known: " in theme.stderr
+        assert "potash-raw-materials" in theme.stderr
+        known = run_belmon(*command, "--theme", "potash-raw-materials", "--db", str(db))
+        assert known.returncode == 0, known.stderr
+
+
+def test_the_search_table_shows_the_highlight_and_csv_keeps_its_columns(
+    crawled: tuple[Replica, Path]
+) -> None:
+    _replica, db = crawled
+    shown = run_belmon("search", "калий", "--db", str(db))
+    assert shown.returncode == 0, shown.stderr
+    rows = shown.stdout.splitlines()[2:]
+    marked = [h for h in _search(db, "калий", "--limit", "20") if "[" in str(h["snippet"])]
+    assert rows and len(marked) >= 3
+    for hit in marked:  # a snippet with a highlight shows it in the table, however far in
+        [row] = [r for r in rows if r.rstrip().endswith(str(hit["url"]))]
+        assert "[" in row and "]" in row, row
+    empty = run_belmon("search", "несуществующееслово", "--format", "csv", "--db", str(db))
+    assert empty.stdout.splitlines() == ["outlet,published_at,title,snippet,url,rank"]
+    full = run_belmon("search", "калий", "--format", "csv", "--db", str(db))
+    assert full.stdout.splitlines()[0] == "outlet,published_at,title,snippet,url,rank"
+
+
+def test_around_mark_keeps_the_first_highlight_in_the_cell() -> None:
+    from scheduler.cmd_search import around_mark
+
+    late = "слово " * 40 + "[калий] и дальше " * 5
+    cell = around_mark(late, 80)
+    assert len(cell) <= 80 and "[калий]" in cell and cell.startswith("…")
+    early = "[калий] " + "слово " * 40
+    assert around_mark(early, 80).startswith("[калий]")
+    assert around_mark("short [one]", 80) == "short [one]"

@@ -64,3 +64,14 @@ def test_runs_of_other_processes_are_left_alone(archive: Archive) -> None:
 def test_only_stopped_or_failed_settle_a_process(archive: Archive) -> None:
     with pytest.raises(ValueError, match="not 'ok'"):
         archive.settle_process_runs(PID, datetime.now(UTC), "ok", "fine")
+
+
+def test_a_process_that_ended_by_itself_keeps_the_runs_it_recorded(archive: Archive) -> None:
+    since, ids = _runs(archive)
+    archive.settle_process_runs(PID, since, "failed", "exited with status 1 before finishing",
+                                stopped_from_outside=False)
+    assert _statuses(archive, ids) == [
+        ("failed", "exited with status 1 before finishing"),
+        ("stopped", "stopped before the end"),
+        ("failed", "no discovery page could be fetched"),
+    ]
