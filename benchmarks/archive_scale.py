@@ -16,9 +16,9 @@ from typing import Any
 
 from benchmarks.measure import BELMON, median, run_child
 from crawler.analysis import judge
-from crawler.replica.corpus import load_corpus
-from crawler.stemming import stem_text
 from crawler.themes import load_themes
+from crawler.themes.stemming import stem_text
+from replica.corpus import load_corpus
 from storage import migrate
 from storage.engine import create_archive_engine, database_url
 from storage.search import ArticleFilters, search_articles
@@ -105,8 +105,8 @@ def _timed(func: Any, rounds: int) -> float:
 
 
 def measure(path: Path, count: int, rematch: bool) -> dict[str, Any]:
-    from crawler.searchquery import fts_expression
-    from crawler.stemming import query_stems
+    from crawler.themes.stemming import query_stems
+    from storage.fulltext import fts_expression
 
     engine = create_archive_engine(database_url(path))
     fts = {q: _timed(lambda q=q: search_articles(engine, fts_expression(q, query_stems),

@@ -14,7 +14,7 @@ from typing import Any
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
-from crawler.run import CrawlOptions
+from crawler.options import CrawlOptions
 from crawler.settings import crawl_settings
 from crawler.sources import load_sources
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import BELMON, median, run_child
-from crawler.replica.server import Replica
-from crawler.replica.synthetic import scaled_corpus
 from crawler.sources import load_sources
+from replica.server import Replica
+from replica.synthetic import scaled_corpus
 
 
 def crawl_benchmark(articles: int, rounds: int, page_kb: int = 100) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import BELMON
-from crawler.replica.server import Replica
+from replica.server import Replica
 
 
 def _rss_mb(pid: int) -> float:

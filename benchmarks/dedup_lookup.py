@@ -12,7 +12,7 @@ import numpy as np
 
 from benchmarks.measure import median
 from crawler.fingerprint import BANDS, DEFAULT_THRESHOLD, PERMUTATIONS, article_text, fingerprint, similarity
-from crawler.replica.synthetic import scaled_corpus
+from replica.synthetic import scaled_corpus
 from storage import migrate
 from storage.engine import create_archive_engine, database_url
 from storage.stories import NearDuplicatePolicy, find_story

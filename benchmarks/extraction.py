@@ -11,11 +11,12 @@ from typing import Any
 import trafilatura
 
 from benchmarks.measure import median
-from crawler.extract import Article, extract_article
-from crawler.replica.corpus import ReplicaArticle, load_corpus
-from crawler.replica.server import Replica
+from crawler.extraction.extract import extract_article
+from crawler.extraction.textnorm import clean_text
 from crawler.sources import load_sources
-from crawler.textnorm import clean_text
+from replica.corpus import ReplicaArticle, load_corpus
+from replica.server import Replica
+from storage.records import Article
 
 
 def _pages() -> list[tuple[ReplicaArticle, str, str, str]]:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from crawler import fingerprint as fp
-from crawler.replica.corpus import load_corpus
+from replica.corpus import load_corpus
 
 
 def sample_texts(words: int) -> list[str]:

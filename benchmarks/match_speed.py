@@ -8,11 +8,11 @@ import statistics
 import time
 from collections import Counter
 
-from crawler.replica.corpus import load_corpus
 from crawler.themes import stems
 from crawler.themes.definitions import load_themes
 from crawler.themes.index import compiled
 from crawler.themes.matcher import match
+from replica.corpus import load_corpus
 
 Article = tuple[str, str, str]  # title, body, language
 

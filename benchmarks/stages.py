@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import median
-from crawler.extract import Article, extract_article
+from crawler.extraction.extract import extract_article
 from crawler.fingerprint import DEFAULT_THRESHOLD, article_text, fingerprint, similarity
-from crawler.items import AnalysedArticle
-from crawler.replica.server import Replica
-from crawler.replica.synthetic import scaled_corpus
 from crawler.sources import Source, load_sources
+from replica.server import Replica
+from replica.synthetic import scaled_corpus
 from storage.archive import Archive
+from storage.records import AnalysedArticle, Article
 from storage.stories import NearDuplicatePolicy
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from crawler.extract import Article
 from crawler.fingerprint import article_text, fingerprint
-from crawler.items import AnalysedArticle, ThemeScore
-from crawler.stemming import stem_text
 from crawler.themes import ThemeSet, concept_vector, match, similarities
-from storage.rematch import Rescored, StoredText
+from crawler.themes.stemming import stem_text
+from storage.records import AnalysedArticle, Article, Rescored, ScoredTheme, StoredText
 
 References = Mapping[str, Mapping[str, float]]  # reference name -> concept vector
 
@@ -21,7 +19,7 @@ class ThemeVerdict:
 
     relevant: bool
     relevance: float
-    themes: tuple[ThemeScore, ...]
+    themes: tuple[ScoredTheme, ...]
     references: tuple[tuple[str, float], ...]
 
 
@@ -33,7 +31,7 @@ def judge(
     text = "\n\n".join(p for p in (lead or "", body) if p)
     result = match(text, title, language, themes)
     scores = tuple(
-        ThemeScore(t.id, round(t.score, 4), tuple(e.to_dict() for e in t.evidence))
+        ScoredTheme(t.id, round(t.score, 4), tuple(e.to_dict() for e in t.evidence))
         for t in result.themes
     )
     near: tuple[tuple[str, float], ...] = ()

@@ -12,6 +12,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from crawler.options import DEFAULT_DEDUP_THRESHOLD
+
 # Four-word shingles: on the labelled set (tests/fixtures/dedup_pairs) three-word ones
 # double the overlap of different reports on one event (names, titles, stock phrases);
 # five-word ones gain little there and lose more of every edited copy.
@@ -23,7 +25,7 @@ BANDS = 42
 ROWS = 3
 # Estimated Jaccard similarity from which two texts are one story: in the labelled set copies
 # have an exact similarity of 0.43 and above, look-alikes (weekly columns) 0.30 and below.
-DEFAULT_THRESHOLD = 0.4
+DEFAULT_THRESHOLD = DEFAULT_DEDUP_THRESHOLD  # declared with the crawl options
 # Stored signatures are comparable only under one scheme: store it, recompute when it changes.
 SCHEME = f"minhash-v1-w{SHINGLE_WORDS}-p{PERMUTATIONS}-b{BANDS}r{ROWS}"
 SIGNATURE_BYTES = PERMUTATIONS * 4

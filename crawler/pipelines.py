@@ -9,14 +9,27 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NoReturn
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
-from crawler.extract import Rejected
-from crawler.items import AnalysedArticle, ArticlePage
+from crawler.extraction.extract import Rejected
+from crawler.items import ArticlePage
+from crawler.pool import read_page, read_page_with
 from crawler.reasons import log_level, one_line
-from crawler.rejections import RejectedPage
-from crawler.workers import read_page, read_page_with
 from storage.articles import FAILED, NEW, REVISED, StoreResult
 from storage.engine import ArchiveError
+from storage.records import AnalysedArticle
+
+
+class RejectedPage(DropItem):
+    """A fetched page that is not a usable article; `reason` is counted in the run record.
+
+    The stage that raises it has already logged the one line a user needs; Scrapy's own
+    "Dropped" message (which would print the whole item) stays at DEBUG.
+    """
+
+    def __init__(self, reason: str, url: str, detail: str = "") -> None:
+        super().__init__(f"rejected, {reason}: {url} {detail}".strip(), log_level="DEBUG")
+        self.reason = reason
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from storage.archive import RunTotals
+from storage.records import RunTotals
 
 log = logging.getLogger(__name__)
 

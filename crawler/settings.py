@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.options import CrawlOptions
 from crawler.sources import Source
-
-if TYPE_CHECKING:
-    from crawler.run import CrawlOptions
 
 RETRY_BACKOFF_SECONDS = 0.5  # first pause before a retry; doubles per attempt
 RETRY_AFTER_MAX_SECONDS = 30.0  # a longer Retry-After is not waited for within one crawl

@@ -10,6 +10,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from crawler.options import CrawlOptions
+from scheduler.config import CRAWL_SETTINGS
+
 # `belmon crawl` exits with this status (EX_TEMPFAIL) when an outlet it should crawl is being
 # crawled by another process; the daemon then skips the run instead of counting a failure.
 EXIT_BUSY = 75
@@ -18,40 +21,34 @@ SHUTTING_DOWN = "the daemon was shutting down"  # why a child is stopped on a pl
 
 
 @dataclass(frozen=True)
-class CrawlSettings:
-    """What every crawl the daemon starts is given, from the daemon's own options."""
+class ChildCommand:
+    """What every crawl the daemon starts is told besides its crawl options."""
 
     db: str
     sources_file: str | None = None
-    delay: float | None = None
-    timeout: float = 30.0
-    user_agent: str | None = None
-    obey_robots: bool = True
     log_level: str = "INFO"
-    themes_file: str | None = None
-    dedup_threshold: float | None = None
-    workers: int | None = None
 
-    def argv(self, source_id: str, base_url: str, trigger: str, max_pages: int) -> list[str]:
+    def argv(self, source_id: str, base_url: str, options: CrawlOptions) -> list[str]:
         """The `belmon crawl` command line for one outlet, run with this interpreter."""
-        args = [sys.executable, "-m", "scheduler", "--log-level", self.log_level,
-                "crawl", source_id, "--trigger", trigger, "--no-wait", "--db", self.db,
-                "--base-url", f"{source_id}={base_url}", "--max-pages", str(max_pages),
-                "--timeout", str(self.timeout),
-                "--obey-robots" if self.obey_robots else "--ignore-robots"]
-        if self.sources_file:
-            args += ["--sources", self.sources_file]
-        if self.delay is not None:
-            args += ["--delay", str(self.delay)]
-        if self.user_agent:
-            args += ["--user-agent", self.user_agent]
-        if self.themes_file:
-            args += ["--themes", self.themes_file]
-        if self.dedup_threshold is not None:
-            args += ["--dedup-threshold", str(self.dedup_threshold)]
-        if self.workers is not None:
-            args += ["--workers", str(self.workers)]
-        return args
+        return [sys.executable, "-m", "scheduler", "--log-level", self.log_level,
+                "crawl", source_id, "--trigger", options.trigger, "--no-wait", "--db", self.db,
+                "--base-url", f"{source_id}={base_url}",
+                *(["--sources", self.sources_file] if self.sources_file else []),
+                *(["--refetch"] if options.refetch else []),
+                *option_arguments(options)]
+
+
+def option_arguments(options: CrawlOptions) -> list[str]:
+    """The crawl settings of `options` as `belmon crawl` flags, one per declared setting."""
+    args: list[str] = []
+    for s in CRAWL_SETTINGS:
+        value = getattr(options, s.option or "")
+        if s.kind is bool:
+            on, _, off = s.name.partition("/")
+            args.append("--" + on if value else off or f"--no-{on}")
+        elif value is not None:
+            args += ["--" + s.flag, str(value)]
+    return args
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -23,13 +23,13 @@ from apscheduler.events import (
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from crawler.processes import pid_alive
+from crawler.options import CrawlOptions
 from crawler.sources import Source
 from scheduler.child import (
     EXIT_BUSY,
     SHUTTING_DOWN,
+    ChildCommand,
     ChildResult,
-    CrawlSettings,
     exit_text,
     run_child,
 )
@@ -42,8 +42,9 @@ from scheduler.daemon_state import (
 )
 from scheduler.schedule import needs_catch_up, plan_jobs
 from storage import queries
-from storage.archive import Archive, RunTotals
-from storage.locks import LockBusy, daemon_lock
+from storage.archive import Archive
+from storage.locks import LockBusy, daemon_lock, pid_alive
+from storage.records import RunTotals
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +60,15 @@ class DaemonRunning(BlockingIOError):
 class DaemonOptions:
     """How the daemon runs crawls; every field has a documented setting."""
 
-    crawl: CrawlSettings
-    max_pages: int = 5
+    child: ChildCommand
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)
     catch_up_pages: int = 20
     crawl_timeout: float = 3600.0
     stop_timeout: float = 30.0
 
     def __post_init__(self) -> None:
-        if self.max_pages < 1 or self.catch_up_pages < 1:
-            raise ValueError("max_pages and catch_up_pages must be at least 1")
+        if self.catch_up_pages < 1:
+            raise ValueError("catch_up_pages must be at least 1")
         if self.crawl_timeout <= 0 or self.stop_timeout <= 0:
             raise ValueError("crawl_timeout and stop_timeout must be positive")
 
@@ -83,7 +84,7 @@ class Daemon:
         self.archive = archive
         self.options = options
         self.clock = clock
-        self.state_file = state_path(options.crawl.db)
+        self.state_file = state_path(options.child.db)
         self.started_at = clock()
         self._stopping = threading.Event()
         self._state_lock = threading.Lock()
@@ -147,9 +148,11 @@ class Daemon:
         catch_up = needs_catch_up(times.last_success if times else None,
                                   self._intervals[source_id], self.clock())
         trigger = "catch-up" if catch_up else "schedule"
-        pages = max(self.options.catch_up_pages, self.options.max_pages) if catch_up \
-            else self.options.max_pages
-        argv = self.options.crawl.argv(source_id, source.base_url, trigger, pages)
+        pages = self.options.crawl.max_pages
+        if catch_up:
+            pages = max(self.options.catch_up_pages, pages)
+        options = replace(self.options.crawl, trigger=trigger, max_pages=pages)
+        argv = self.options.child.argv(source_id, source.base_url, options)
         log.info("%s: %s crawl of %s (up to %d listing pages)", source_id, trigger,
                  source.base_url, pages)
         self._set_running(source_id, trigger)
@@ -243,19 +246,19 @@ class Daemon:
 
 def run_daemon(sources: Sequence[Source], options: DaemonOptions) -> None:
     """Run the daemon of the archive in the foreground until SIGTERM or SIGINT."""
-    lock = daemon_lock(options.crawl.db)
+    lock = daemon_lock(options.child.db)
     try:
         lock.acquire()
     except LockBusy as busy:
         holder = f"pid {busy.pid}" if busy.pid else "another process"
         raise DaemonRunning(f"a daemon already runs on this archive ({holder})") from None
-    archive = Archive.open(options.crawl.db)
+    archive = Archive.open(options.child.db)
     previous: dict[int, Any] = {}
     try:
         daemon = Daemon(sources, archive, options)
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, _stopper(daemon))
-        log.info("daemon started, pid %d, archive %s, outlets %s", os.getpid(), options.crawl.db,
+        log.info("daemon started, pid %d, archive %s, outlets %s", os.getpid(), options.child.db,
                  ", ".join(daemon.sources))
         daemon.run()
     finally:

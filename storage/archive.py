@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -15,10 +13,8 @@ from storage import articles, migrate
 from storage.articles import StoreResult
 from storage.engine import ArchiveError, create_archive_engine, database_url
 from storage.models import ArticleUrl, CrawlRun, SourceRow
+from storage.records import AnalysedArticle, RunTotals
 from storage.stories import NearDuplicatePolicy
-
-if TYPE_CHECKING:
-    from crawler.items import AnalysedArticle
 
 log = logging.getLogger(__name__)
 
@@ -26,26 +22,6 @@ log = logging.getLogger(__name__)
 
 # Every value crawl_runs.status takes (README "Run statuses" and docs/schema.md explain each).
 RUN_STATUSES = ("running", "ok", "partial", "failed", "stopped")
-
-
-@dataclass
-class RunTotals:
-    """What a finished crawl reports into its crawl_runs row."""
-
-    status: str
-    pages_fetched: int = 0
-    article_pages_fetched: int = 0
-    articles_new: int = 0
-    articles_skipped: int = 0
-    articles_duplicate: int = 0
-    articles_revised: int = 0
-    articles_near_duplicate: int = 0
-    articles_rejected: int = 0
-    rejected_reasons: dict[str, int] = field(default_factory=dict)
-    fetch_errors: int = 0
-    fallback_used: int = 0
-    no_date: int = 0
-    message: str | None = None
 
 
 class Archive:

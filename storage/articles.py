@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, CursorResult, bindparam, delete, insert, select, update
 
@@ -18,11 +18,8 @@ from storage.models import (
     ReferenceText,
     StoryRow,
 )
+from storage.records import AnalysedArticle, Article
 from storage.stories import NearDuplicatePolicy, find_story, save_fingerprint
-
-if TYPE_CHECKING:
-    from crawler.extract import Article
-    from crawler.items import AnalysedArticle
 
 NEW, KNOWN_URL, SAME_TEXT, REVISED, FAILED = "new", "known-url", "same-text", "revised", "failed"
 

@@ -6,6 +6,9 @@ database can supply its own index behind the same names.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from sqlalchemy import Connection, Engine, text
 
 FTS_TABLE = "articles_fts"
@@ -81,3 +84,33 @@ def check_fulltext_index(engine: Engine) -> bool:
         except Exception:
             return False
     return True
+
+
+# A reader's search words become an FTS5 expression that finds every inflected form.
+WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
+_SYNTAX = re.compile(r'["*():^]|\b(AND|OR|NOT|NEAR)\b')
+
+Stemmer = Callable[[str], tuple[str, ...]]  # a word's possible stems
+
+
+def is_advanced(query: str) -> bool:
+    """A query written in FTS5 syntax is passed through as the reader wrote it."""
+    return bool(_SYNTAX.search(query))
+
+
+def query_words(query: str) -> list[str]:
+    return WORD.findall(query)
+
+
+def fts_expression(query: str, stem: Stemmer) -> str:
+    """Each word must match as written or by its stem: 'Китай экспорт' finds 'Китая', 'экспорта'."""
+    if is_advanced(query):
+        return query
+    words = query_words(query)
+    if not words:
+        raise ValueError("the search query has no words")
+    parts = []
+    for word in words:
+        options = [f'"{word}"'] + [f'stems:"{s}"' for s in stem(word) if s and '"' not in s]
+        parts.append(f"({' OR '.join(options)})" if len(options) > 1 else options[0])
+    return " AND ".join(parts)

@@ -134,3 +134,14 @@ def hold_outlets(
         stack.close()
         raise
     return stack
+
+
+def pid_alive(pid: int) -> bool:
+    """True while a process with this id exists on this machine (ours or another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, insert, select, update
 
 from storage.engine import READ_ONLY
 from storage.models import ArticleReference, ArticleRow, ArticleTheme, ReferenceText
-
-
-@dataclass(frozen=True)
-class StoredText:
-    id: int
-    title: str
-    lead: str | None
-    body: str
-    language: str
-
-
-@dataclass(frozen=True)
-class Rescored:
-    """New verdict for one stored article (shaped like crawler.analysis.ThemeVerdict)."""
-
-    id: int
-    relevant: bool
-    relevance: float
-    themes: tuple[Any, ...]  # objects with theme_id, score, evidence
-    references: tuple[tuple[str, float], ...]
+from storage.records import Rescored, StoredText
 
 
 def stored_texts(engine: Engine, batch: int = 1000) -> Iterator[list[StoredText]]:

@@ -14,7 +14,7 @@ from sqlalchemy.sql.expression import ColumnClause
 from storage.engine import READ_ONLY
 from storage.fulltext import FTS_TABLE
 from storage.models import ArticleRow, ArticleTheme, SourceRow
-from storage.readonly import QueryError
+from storage.sql import QueryError
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # highlight marks no article text contains
 

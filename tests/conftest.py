@@ -15,7 +15,7 @@ GUARD_DIR = Path(__file__).parent / "netguard"
 sys.path.insert(0, str(GUARD_DIR))
 import sitecustomize  # noqa: E402,F401  (installs the loopback-only guard in this process)
 
-from crawler.replica.server import Replica  # noqa: E402
+from replica.server import Replica  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -73,9 +73,9 @@ def test_every_run_status_is_documented() -> None:
 
 def test_the_limits_and_global_flags_are_documented_with_their_defaults() -> None:
     from scheduler.child import EXIT_BUSY
-    from scheduler.cmd_crawl import EXIT_STOPPED
+    from scheduler.cli.crawl import EXIT_STOPPED
     from scheduler.config import setting
-    from storage.readonly import DEFAULT_TIME_LIMIT
+    from storage.sql import DEFAULT_TIME_LIMIT
 
     assert setting("time-limit").default == f"{DEFAULT_TIME_LIMIT:g}"
     assert f"| `--time-limit` | `BELMON_TIME_LIMIT` | `{DEFAULT_TIME_LIMIT:g}` |" in README
@@ -85,7 +85,7 @@ def test_the_limits_and_global_flags_are_documented_with_their_defaults() -> Non
 
 
 def test_the_drop_dir_article_format_is_documented() -> None:
-    from crawler.replica.corpus import _OPTIONAL, _REQUIRED
+    from replica.corpus import _OPTIONAL, _REQUIRED
 
     table = README.split("`DIR/<outlet>/<lang>-<id>.toml`", 1)[1].split("\n\n", 3)[1]
     assert table.startswith("| key |")

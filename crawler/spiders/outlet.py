@@ -14,18 +14,20 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.decoding import declared_charset, decode_html, is_html
-from crawler.feeds import read_feed
+from crawler.extraction.decoding import declared_charset, decode_html, is_html
+from crawler.extraction.feeds import read_feed
+from crawler.extraction.urls import ArticleRef, article_ref, clean_url
 from crawler.fetcherrors import fetch_error_reason
+from crawler.fingerprint import similarity
 from crawler.items import ArticlePage
+from crawler.options import CrawlOptions
 from crawler.sources import Edition, Source
 from crawler.themes import ThemeSet, load_themes
-from crawler.urls import ArticleRef, article_ref, clean_url
-from storage.feedstate import feed_validators, save_feed_validators
+from storage.feed_validators import feed_validators, save_feed_validators
 from storage.references import reference_vectors
+from storage.stories import NearDuplicatePolicy
 
 if TYPE_CHECKING:
-    from crawler.run import CrawlOptions
     from storage.archive import Archive
 
 
@@ -50,7 +52,7 @@ class OutletSpider(scrapy.Spider):
         self.run_id = run_id
         self.options = options
         self.allowed_domains = list(source.hosts)
-        self.dedup = options.near_duplicates()
+        self.dedup = NearDuplicatePolicy(similarity, options.dedup_threshold)
         self.pool = pool  # page-reading worker processes, or None to read in this process
         self.catch_up = archive.previous_run_incomplete(source.id, run_id)
         self._skipped: set[str] = set()

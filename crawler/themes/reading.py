@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.language import detect_language
+from crawler.extraction.language import detect_language
 
 # The languages the theme terms are written in; any other is read as the nearest of them.
 THEME_LANGUAGES = ("ru", "be", "en")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.decoding import decode_html
+from crawler.extraction.decoding import decode_html
 
 TEXT = "<html><body><p>Беларусь и Китай подписали соглашение о торговле</p></body></html>"
 

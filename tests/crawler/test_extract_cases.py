@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.extract import Article, Rejected, extract_article
+from crawler.extraction.extract import Rejected, extract_article
 from crawler.sources import load_sources
+from storage.records import Article
 
 SOURCES = load_sources()
 C97 = SOURCES["charter97"]

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extract import Article, extract_article
-from crawler.replica.corpus import ReplicaArticle, load_corpus
-from crawler.replica.server import Replica
+from crawler.extraction.extract import extract_article
 from crawler.sources import load_sources
+from replica.corpus import ReplicaArticle, load_corpus
+from replica.server import Replica
+from storage.records import Article
 
 CORPUS = load_corpus()
 SOURCES = load_sources()

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from crawler.extraction.textnorm import fold_text
 from crawler.fingerprint import (
     BANDS,
     DEFAULT_THRESHOLD,
@@ -28,8 +29,7 @@ from crawler.fingerprint import (
     similarity,
     words,
 )
-from crawler.replica.corpus import load_corpus
-from crawler.textnorm import fold_text
+from replica.corpus import load_corpus
 
 TEXT = (
     "Белорусская калийная компания и консорциум китайских импортёров договорились о поставках "

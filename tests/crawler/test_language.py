@@ -8,9 +8,9 @@ import re
 import lxml.html
 import pytest
 
-from crawler.decoding import decode_html
-from crawler.fallback import main_text_paragraphs
-from crawler.language import MIN_LETTERS, UNDETERMINED, detect_language
+from crawler.extraction.decoding import decode_html
+from crawler.extraction.language import MIN_LETTERS, UNDETERMINED, detect_language
+from crawler.extraction.maintext import main_text_paragraphs
 from crawler.themes.reading import reading
 from tests.conftest import SHARED
 

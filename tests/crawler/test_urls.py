@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.extraction.urls import (
+    ArticleRef,
+    article_ref,
+    canonical_url,
+    clean_url,
+    is_outlet_host,
+    is_tracking,
+)
 from crawler.sources import load_sources
-from crawler.urls import ArticleRef, article_ref, canonical_url, clean_url, is_outlet_host, is_tracking
 
 SOURCES = load_sources()
 RUN_BASE = "http://127.0.0.1:8097"  # a run against the replica
@@ -174,7 +181,7 @@ def test_tracking_parameters() -> None:
 
 
 def test_urls_served_by_the_run_s_base_move_to_the_canonical_host() -> None:
-    from crawler.urls import on_canonical_host
+    from crawler.extraction.urls import on_canonical_host
 
     source = load_sources()["charter97"].with_base_url("http://127.0.0.1:8097")
     assert on_canonical_host(source, "http://127.0.0.1:8097/images/1.jpg?w=2") == \

@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from crawler.replica.corpus import load_corpus
-from crawler.replica.server import Replica
 from crawler.sources import load_sources
+from replica.corpus import load_corpus
+from replica.server import Replica
 from tests.conftest import base_url_args, query, run_belmon
 
 CORPUS = load_corpus()
@@ -74,7 +74,7 @@ def test_published_times_are_stored_in_utc(replica: Replica, db: Path) -> None:
 
 
 def test_paging_through_many_listing_pages_stores_everything(tmp_path: Path, db: Path) -> None:
-    from crawler.replica.synthetic import scaled_corpus
+    from replica.synthetic import scaled_corpus
 
     empty = tmp_path / "empty"
     for outlet in ("charter97", "pozirk"):

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from crawler.processes import pid_alive
-from crawler.replica.corpus import load_corpus
-from crawler.replica.server import Replica
+from replica.corpus import load_corpus
+from replica.server import Replica
 from scheduler.daemon_state import read_state, state_path
+from storage.locks import pid_alive
 from tests.conftest import base_url_args, belmon_command, belmon_env, query, run_belmon
 
 INTERVAL_MINUTES = 0.05  # three seconds between scheduled runs

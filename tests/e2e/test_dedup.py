@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.replica.corpus import expected_stories, load_corpus, load_revisions
-from crawler.replica.server import Replica
+from crawler.extraction.urls import article_ref
 from crawler.sources import load_sources
-from crawler.urls import article_ref
+from replica.corpus import expected_stories, load_corpus, load_revisions
+from replica.server import Replica
 from tests.conftest import base_url_args, query, run_belmon
 
 CORPUS = load_corpus()

@@ -7,8 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from crawler.replica.corpus import load_corpus
-from crawler.replica.server import Replica
+from replica.corpus import load_corpus
+from replica.server import Replica
 from tests.conftest import base_url_args, belmon_command, belmon_env, query, run_belmon
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica.corpus import ReplicaArticle, load_corpus, load_revisions
-from crawler.replica.server import Replica
+from replica.corpus import ReplicaArticle, load_corpus, load_revisions
+from replica.server import Replica
 from tests.conftest import SHARED, base_url_args, query, run_belmon
 
 CORPUS = load_corpus()
@@ -205,7 +205,7 @@ def test_the_search_table_shows_the_highlight_and_csv_keeps_its_columns(
 
 
 def test_around_mark_keeps_the_first_highlight_in_the_cell() -> None:
-    from scheduler.cmd_search import around_mark
+    from scheduler.cli.search import around_mark
 
     late = "слово " * 40 + "[калий] и дальше " * 5
     cell = around_mark(late, 80)

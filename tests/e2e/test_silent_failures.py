@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica.corpus import load_corpus
-from crawler.replica.server import Replica
+from replica.corpus import load_corpus
+from replica.server import Replica
 from tests.conftest import query, run_belmon
 
 BROKEN_INSTALL = Path(__file__).resolve().parents[1] / "fixtures" / "broken_install"

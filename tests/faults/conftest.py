@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from crawler.replica.corpus import ReplicaArticle
-from crawler.replica.faults import FaultHit
-from crawler.replica.server import Replica
+from replica.corpus import ReplicaArticle
+from replica.faults import FaultHit
+from replica.server import Replica
 from tests.faults.crawling import Finished, OpenWatch, crawl
 
 SECRET = "BELMON-XXE-SECRET-5e1f"

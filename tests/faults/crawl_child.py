@@ -13,7 +13,8 @@ import json
 
 from sqlalchemy import event
 
-from crawler.run import CrawlOptions, run_crawl
+from crawler.options import CrawlOptions
+from crawler.run import run_crawl
 from crawler.sources import load_sources
 from scheduler.logs import configure_logging
 from storage.archive import Archive

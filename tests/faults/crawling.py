@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.replica.corpus import ReplicaArticle
-from crawler.replica.server import Replica
+from replica.corpus import ReplicaArticle
+from replica.server import Replica
 from tests.conftest import belmon_command, belmon_env, query
 
 CANONICAL = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica.server import Replica
+from replica.server import Replica
 from tests.conftest import belmon_command, belmon_env, query, run_belmon
 from tests.faults.crawling import (
     assert_sound,

@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from crawler.replica.corpus import ReplicaArticle
-from crawler.replica.server import Replica
-from crawler.replica.synthetic import scaled_corpus
+from replica.corpus import ReplicaArticle
+from replica.server import Replica
+from replica.synthetic import scaled_corpus
 from tests.conftest import belmon_command, belmon_env, query, run_belmon
 from tests.faults.crawling import assert_sound, canonical_url, stored
 

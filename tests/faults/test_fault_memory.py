@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica.server import Replica
+from replica.server import Replica
 from tests.faults.crawling import Finished, canonical_url, crawl, runs, stored
 
 # Scrapy holds at most DOWNLOAD_MAXSIZE (10 MB) of a body, and a decompressed copy of as much;

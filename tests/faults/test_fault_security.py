@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica.server import Replica
+from replica.server import Replica
 from storage.engine import create_archive_engine, database_url
-from storage.readonly import QueryError, run_query
+from storage.sql import QueryError, run_query
 from tests.conftest import query
 from tests.faults.conftest import CASES, COOKIES, SECRET, Case, HostileCrawl
 from tests.faults.crawling import (

@@ -14,16 +14,16 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, Igno
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.decoding import declared_charset, is_html
-from crawler.extract import Rejected, extract_article
-from crawler.feeds import FEED_ENTITIES, FEED_MALFORMED, read_feed
+from crawler.extraction.decoding import declared_charset, is_html
+from crawler.extraction.extract import Rejected, extract_article
+from crawler.extraction.feeds import FEED_ENTITIES, FEED_MALFORMED, read_feed
 from crawler.fetcherrors import Refused, fetch_error_reason
 from crawler.hostguard import Origins, is_internal, resolved_refusal
 from crawler.middlewares import retry_after_seconds
-from crawler.replica import fault_bodies
-from crawler.replica.server import Replica
 from crawler.settings import trusted_hosts
 from crawler.sources import load_sources
+from replica import fault_bodies
+from replica.server import Replica
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 REPLICA = load_sources()["charter97"].with_base_url("http://127.0.0.1:8097")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crawler.replica.corpus import MINSK, load_corpus, parse_article
+from replica.corpus import MINSK, load_corpus, parse_article
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "replica_sample"
 

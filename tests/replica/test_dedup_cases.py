@@ -12,19 +12,19 @@ from urllib.request import urlopen
 
 import pytest
 
+from crawler.extraction.textnorm import text_hash
+from crawler.extraction.urls import article_ref
 from crawler.fingerprint import Fingerprint, article_text, fingerprint, same_story
-from crawler.replica.corpus import (
+from crawler.sources import load_sources
+from replica.corpus import (
     ReplicaArticle,
     expected_stories,
     load_corpus,
     load_revisions,
     parse_article,
 )
-from crawler.replica.pages import PER_PAGE
-from crawler.replica.server import Replica
-from crawler.sources import load_sources
-from crawler.textnorm import text_hash
-from crawler.urls import article_ref
+from replica.pages import PER_PAGE
+from replica.server import Replica
 
 CORPUS = load_corpus()
 BY_KEY = {a.key: a for a in CORPUS}

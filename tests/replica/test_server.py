@@ -15,8 +15,8 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from crawler.replica.corpus import MINSK, OUTLETS, ReplicaArticle
-from crawler.replica.server import Replica
+from replica.corpus import MINSK, OUTLETS, ReplicaArticle
+from replica.server import Replica
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "replica_sample"
 VISIT = datetime(2026, 9, 25, 5, 8, tzinfo=MINSK)

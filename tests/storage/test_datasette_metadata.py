@@ -7,7 +7,7 @@ from pathlib import Path
 
 from storage import migrate
 from storage.engine import create_archive_engine, database_url
-from storage.readonly import run_query
+from storage.sql import run_query
 
 METADATA = Path(__file__).parents[2] / "docs" / "datasette-metadata.json"
 

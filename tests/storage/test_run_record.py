@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.archive import Archive, RunTotals
+from storage.archive import Archive
 from storage.queries import runs_by_id
+from storage.records import RunTotals
 
 PID = 4242
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.archive import Archive
-from storage.readonly import QueryError, run_query
+from storage.sql import QueryError, run_query
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.match import format_table, match_inputs, split_document
+from crawler.themes.documents import match_inputs, split_document
+from scheduler.cli.themes import format_table
 
 TEXT = """Кітай зноў збіў цану на беларускі калій
 

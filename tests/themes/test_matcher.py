@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.replica.corpus import ReplicaArticle, load_corpus
 from crawler.themes.definitions import ThemeSet, build_theme_set, load_themes
 from crawler.themes.index import compiled
 from crawler.themes.matcher import Evidence, MatchResult, ThemeScore, match, owner_scores
 from crawler.themes.reading import reading
+from replica.corpus import ReplicaArticle, load_corpus
 
 CORPUS = load_corpus()
 

@@ -18,8 +18,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.replica import charter97_pages, faults, pozirk_pages
-from crawler.replica.corpus import (
+from replica import charter97_pages, faults, pozirk_pages
+from replica.corpus import (
     MINSK,
     OUTLETS,
     ReplicaArticle,
@@ -29,7 +29,7 @@ from crawler.replica.corpus import (
     newest_first,
     parse_article,
 )
-from crawler.replica.pages import PageRequest, Response, common_route, html_page, not_found
+from replica.pages import PageRequest, Response, common_route, html_page, not_found
 
 logger = logging.getLogger(__name__)
 
@@ -420,7 +420,7 @@ class Replica:
         **params: Any,
     ) -> faults.Fault:
         """Break the paths matching `pattern` (fnmatch, over path and query) in `mode`;
-        see crawler/replica/faults.py for the modes and their params."""
+        see replica/faults.py for the modes and their params."""
         if outlet is not None:
             self.store(outlet)  # an unknown outlet fails here
         if not pattern.startswith(("/", "*")):

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from crawler.decoding import decode_html
-from crawler.textnorm import clean_text
+from crawler.extraction.decoding import decode_html
+from crawler.extraction.textnorm import clean_text
 from crawler.themes.definitions import load_themes
 from crawler.themes.matcher import MatchResult, match
 from crawler.themes.references import concept_vector, similarities
-from scheduler.display import table
 
 STDIN = "-"
 _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|article)[\s>]", re.IGNORECASE)
@@ -55,22 +54,6 @@ def result_dict(path: str, result: MatchResult) -> dict[str, Any]:
     }
 
 
-def format_table(results: Sequence[dict[str, Any]]) -> str:
-    """Results as a terminal table: one row per input, themes with their scores."""
-    rows = [
-        (
-            r["path"],
-            r["language"] if r["read_as"] in (r["language"], f"{r['language']}-latn")
-            else f"{r['language']} (read as {r['read_as']})",
-            "yes" if r["relevant"] else "no",
-            f"{r['relevance']:.3f}",
-            ", ".join(f"{t['id']} {t['score']:.1f}" for t in r["themes"]) or "-",
-        )
-        for r in results
-    ]
-    return table(("path", "lang", "relevant", "relevance", "themes"), rows, max_width=80)
-
-
 def split_document(raw: str) -> tuple[str, str]:
     """(title, body) of a text or HTML document."""
     if looks_like_html(raw):
@@ -91,7 +74,7 @@ def _html_parts(raw: str) -> tuple[str, str]:
     import lxml.html
     from lxml import etree
 
-    from crawler.fallback import main_text_paragraphs
+    from crawler.extraction.maintext import main_text_paragraphs
 
     try:
         doc = lxml.html.document_fromstring(raw)

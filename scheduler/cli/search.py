@@ -12,11 +12,10 @@ from typing import Any, TextIO
 
 import click
 
-from crawler.searchquery import fts_expression, highlight, is_advanced, query_words
-from scheduler import context
-from scheduler.display import table
-from scheduler.options import db_option, setting_option
-from storage.fulltext import rebuild_fulltext_index
+from scheduler.cli import context
+from scheduler.cli.display import highlight, table
+from scheduler.cli.options import db_option, setting_option
+from storage.fulltext import fts_expression, is_advanced, query_words, rebuild_fulltext_index
 from storage.search import (
     MARK_CLOSE,
     MARK_OPEN,
@@ -64,7 +63,7 @@ def search(query: str, outlet: str | None, theme: str | None, since: datetime | 
 
     Example: belmon search "калий Китай" --since 2026-09-01 --relevant
     """
-    from crawler.stemming import query_stems  # the stemmers load dictionaries: only here
+    from crawler.themes.stemming import query_stems  # the stemmers load dictionaries: only here
 
     filters = ArticleFilters(outlet, theme, since, until, relevant, limit)
     archive = context.open_archive(db)
@@ -116,7 +115,7 @@ def around_mark(snippet: str, width: int = SNIPPET_WIDTH) -> str:
 
 def _snippet(fts_snippet: str, body: str, words: list[str]) -> str:
     # FTS5 marks only words that match as written; a match on a stem is marked here.
-    from crawler.stemming import query_stems
+    from crawler.themes.stemming import query_stems
 
     if MARK_OPEN not in fts_snippet and words:
         fts_snippet = highlight(body, words, query_stems, (MARK_OPEN, MARK_CLOSE))

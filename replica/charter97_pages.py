@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
-from crawler.replica.corpus import ReplicaArticle
-from crawler.replica.pages import (
+from replica.corpus import ReplicaArticle
+from replica.pages import (
     MONTHS_GENITIVE,
     RSS,
     WEEKDAYS_EN,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.textnorm import clean_text
+from crawler.extraction.textnorm import clean_text
 
 
 def main_text_paragraphs(html: str) -> tuple[str, ...]:

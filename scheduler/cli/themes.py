@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
-from scheduler import context
+from scheduler.cli import context
+from scheduler.cli.display import table
+from scheduler.cli.options import db_option, setting_option
 from scheduler.config import default_db_path
-from scheduler.display import table
-from scheduler.options import db_option, setting_option
 from storage.engine import as_url, sqlite_path
 from storage.references import Reference, reference_vectors, save_reference
 
@@ -31,7 +33,7 @@ def match_command(paths: tuple[str, ...], fmt: str, themes: str | None, db: str 
 
     Example: belmon match article.html notes.txt --format table
     """
-    from scheduler.match import STDIN, format_table, match_inputs  # numpy, lxml: only here
+    from crawler.themes.documents import STDIN, match_inputs  # numpy, lxml: only here
 
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
     references = _existing_references(db)
@@ -57,8 +59,7 @@ def _existing_references(db: str | None) -> dict[str, dict[str, float]]:
 
 
 @click.command()
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that score articles (default: one per core).")
+@setting_option("workers")
 @themes_option
 @db_option
 def rematch(workers: int | None, themes: str | None, db: str | None) -> None:
@@ -66,7 +67,7 @@ def rematch(workers: int | None, themes: str | None, db: str | None) -> None:
 
     Example: belmon rematch --themes my-themes.toml
     """
-    from crawler.rescoring import rescore_batches
+    from crawler.pool import rescore_batches
     from crawler.themes import load_themes
     from storage.rematch import rematch_archive
 
@@ -107,8 +108,8 @@ def reference_add(files: tuple[str, ...], themes: str | None, db: str | None) ->
     Example: belmon reference add ../shared/seeds/*.txt && belmon rematch
     """
     from crawler.themes import concept_vector, load_themes
+    from crawler.themes.documents import read_document
     from crawler.themes.reading import reading
-    from scheduler.match import read_document
 
     theme_set = load_themes(Path(themes) if themes else None)
     documents = [(name, read_document(name)) for name in files]  # all readable, or none added
@@ -141,3 +142,19 @@ def reference_list(db: str | None) -> None:
             sorted(vectors.items())]
     click.echo(table(("reference", "strongest concepts"), rows, max_width=90)
                if rows else "no reference texts yet")
+
+
+def format_table(results: Sequence[dict[str, Any]]) -> str:
+    """Results as a terminal table: one row per input, themes with their scores."""
+    rows = [
+        (
+            r["path"],
+            r["language"] if r["read_as"] in (r["language"], f"{r['language']}-latn")
+            else f"{r['language']} (read as {r['read_as']})",
+            "yes" if r["relevant"] else "no",
+            f"{r['relevance']:.3f}",
+            ", ".join(f"{t['id']} {t['score']:.1f}" for t in r["themes"]) or "-",
+        )
+        for r in results
+    ]
+    return table(("path", "lang", "relevant", "relevance", "themes"), rows, max_width=80)

@@ -21,8 +21,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.replica import fault_bodies as bodies
-from crawler.replica.pages import Response
+from replica import fault_bodies as bodies
+from replica.pages import Response
 
 MB = 1024 * 1024
 BOMB_SIZE = 256 * MB

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.replica.corpus import ReplicaArticle
+from replica.corpus import ReplicaArticle
 
 PER_PAGE = 20
 HTML = "text/html; charset=utf-8"

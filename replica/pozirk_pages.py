@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qs
 
-from crawler.replica.corpus import ReplicaArticle
-from crawler.replica.pages import (
+from replica.corpus import ReplicaArticle
+from replica.pages import (
     PageRequest,
     Response,
     day_month_year,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urljoin
@@ -11,40 +11,16 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler import dates
-from crawler.fallback import main_text_paragraphs
-from crawler.language import detect_language
+from crawler.extraction import dates
+from crawler.extraction.language import detect_language
+from crawler.extraction.maintext import main_text_paragraphs
+from crawler.extraction.textnorm import clean_text, text_hash
+from crawler.extraction.urls import article_ref, on_canonical_host
 from crawler.sources import ExtractRules, Source
-from crawler.textnorm import clean_text, text_hash
-from crawler.urls import article_ref, on_canonical_host
+from storage.records import Article
 
 # A publication time later than this after the fetch is a broken page, not a clock skew.
 FUTURE_TOLERANCE = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Article:
-    """Everything belmon keeps of one article page."""
-
-    outlet: str
-    edition: str
-    language: str
-    url: str
-    fetched_url: str
-    outlet_article_id: str
-    title: str
-    lead: str | None
-    paragraphs: tuple[str, ...] = field(repr=False)  # a logged article never prints its text
-    author: str | None
-    published_at: datetime | None
-    fetched_at: datetime
-    image_url: str | None
-    text_hash: str
-    extractor: str  # "selectors", or "fallback" when the outlet's selectors found no body
-
-    @property
-    def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
 
 
 @dataclass(frozen=True)

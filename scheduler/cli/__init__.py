@@ -8,11 +8,15 @@ import sys
 import click
 
 from crawler.sources import SourceError
-from scheduler import cmd_archive, cmd_crawl, cmd_daemon, cmd_search, cmd_themes
+from scheduler.cli import archive as cmd_archive
+from scheduler.cli import crawl as cmd_crawl
+from scheduler.cli import daemon as cmd_daemon
+from scheduler.cli import search as cmd_search
+from scheduler.cli import themes as cmd_themes
+from scheduler.cli.options import setting_option
 from scheduler.logs import configure_logging
-from scheduler.options import setting_option
 from storage.engine import ArchiveError
-from storage.readonly import QueryError
+from storage.sql import QueryError
 
 USER_ERRORS = (SourceError, ArchiveError, QueryError, ValueError, OSError)
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from crawler.replica.server import Replica
-from crawler.run import CrawlOptions, run_crawl
+from crawler.options import CrawlOptions
+from crawler.run import run_crawl
+from replica.server import Replica
+from scheduler.cli.context import select_sources
+from scheduler.cli.display import runs_table, table
 from scheduler.config import default_db_path
-from scheduler.context import select_sources
-from scheduler.display import runs_table, table
 from storage import queries
 from storage.archive import Archive
 from storage.engine import ArchiveError, as_url, database_url, sqlite_path
-from storage.readonly import run_query
+from storage.sql import run_query
 
 EXAMPLE_QUERIES = (
     ("Articles per outlet and language, and how many are about Belarus-China relations",

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
-from scheduler import context
+from crawler.options import TRIGGERS, CrawlOptions
 from scheduler.child import EXIT_BUSY
-from scheduler.display import runs_table
-from scheduler.options import (
+from scheduler.cli import context
+from scheduler.cli.display import runs_table
+from scheduler.cli.options import (
     base_url_option,
+    crawl_option_values,
+    crawl_options,
     db_option,
-    fetch_options,
-    setting_option,
     sources_option,
 )
 from storage import queries
@@ -37,17 +39,14 @@ class OutletBusy(click.ClickException):
 @click.option("--wait/--no-wait", default=False,
               help="When another process is crawling an outlet: wait for it to finish, or "
                    "(the default) exit with status 75 at once.")
-@click.option("--trigger", type=click.Choice(["manual", "schedule", "catch-up"]), default="manual",
+@click.option("--trigger", type=click.Choice(TRIGGERS), default="manual",
               show_default=True, help="Why the crawl runs, as recorded in crawl_runs (the daemon "
-                                      "passes schedule or catch-up).")
-@setting_option("max-pages", type=click.IntRange(min=1))
-@fetch_options
+                                      "passes schedule or catch-up, the demo demo).")
+@crawl_options
 @db_option
 @sources_option
 def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, wait: bool,
-          trigger: str, max_pages: int, delay: float | None, timeout: float,
-          user_agent: str | None, obey_robots: bool, themes: str | None, dedup_threshold: float,
-          workers: int | None, db: str | None, sources: str | None) -> None:
+          trigger: str, db: str | None, sources: str | None, **settings: Any) -> None:
     """Crawl outlets now (all enabled outlets when none is named) and print a summary.
 
     An outlet being crawled by another process (the daemon, say) makes the command exit
@@ -55,14 +54,10 @@ def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, w
 
     Example: belmon crawl charter97 --base-url http://127.0.0.1:8097
     """
-    from crawler.run import CrawlOptions, run_crawl  # Scrapy: only where a crawl really runs
+    from crawler.run import run_crawl  # Scrapy: only where a crawl really runs
 
     chosen = context.select_sources(outlets, sources, base_urls)
-    options = CrawlOptions(trigger=trigger, refetch=refetch, max_pages=max_pages,
-                           download_delay=delay, timeout=timeout, obey_robots=obey_robots,
-                           user_agent=user_agent, themes_file=Path(themes) if themes else None,
-                           dedup_threshold=dedup_threshold,
-                           **({} if workers is None else {"workers": workers}))
+    options = CrawlOptions(trigger=trigger, refetch=refetch, **crawl_option_values(settings))
     url = context.resolve_db(db)
     try:
         locks = hold_outlets(url, (s.id for s in chosen), wait=wait, on_wait=_waiting)
@@ -106,7 +101,7 @@ def demo(db: str | None) -> None:
 
     Example: belmon demo --db /tmp/demo.sqlite
     """
-    from scheduler.demo import demo_archive_url, run_demo
+    from scheduler.cli.demo import demo_archive_url, run_demo
 
     run_demo(demo_archive_url(db), click.echo)
 
@@ -121,6 +116,6 @@ def replica(port: int, drop_dir: str | None) -> None:
 
     Example: belmon replica --port 8097
     """
-    from crawler.replica.server import serve_forever
+    from replica.server import serve_forever
 
     serve_forever(port, Path(drop_dir) if drop_dir else None)

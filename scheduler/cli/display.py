@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.fulltext import WORD, Stemmer
 from storage.queries import RunView
 
 
@@ -47,3 +48,28 @@ def _rejected(run: RunView) -> str:
         return "0"
     reasons = ", ".join(f"{k} {v}" for k, v in sorted(run.rejected_reasons.items()))
     return f"{run.articles_rejected} ({reasons})"
+
+
+def highlight(text: str, words: list[str], stem: Stemmer, marks: tuple[str, str],
+              width: int = 24) -> str:
+    """A window of `text` around its first word whose stem is one of the query's, marked."""
+    wanted = {s for w in words for s in stem(w)} | {w.casefold() for w in words}
+    tokens = list(WORD.finditer(text))
+    hits = [i for i, t in enumerate(tokens) if t.group().casefold() in wanted
+            or not wanted.isdisjoint(stem(t.group()))]
+    if not tokens:
+        return ""
+    first = hits[0] if hits else 0
+    start = max(0, first - width // 3)
+    window = tokens[start:start + width]
+    pieces = []
+    cursor = window[0].start()
+    for index, token in enumerate(window, start=start):
+        pieces.append(text[cursor:token.start()])
+        word = token.group()
+        pieces.append(f"{marks[0]}{word}{marks[1]}" if index in hits else word)
+        cursor = token.end()
+    at_end = start + width >= len(tokens)
+    if at_end:
+        pieces.append(text[cursor:])
+    return ("…" if start > 0 else "") + "".join(pieces).strip() + ("" if at_end else "…")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.searchquery import fts_expression, highlight, is_advanced
+from scheduler.cli.display import highlight
+from storage.fulltext import fts_expression, is_advanced
 
 
 def _stem(word: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
-from crawler.replica.corpus import ReplicaArticle, load_corpus
+from replica.corpus import ReplicaArticle, load_corpus
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 

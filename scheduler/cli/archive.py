@@ -11,13 +11,14 @@ from typing import Any
 
 import click
 
-from crawler.processes import pid_alive
-from scheduler import context, health
+from scheduler import health
+from scheduler.cli import context
+from scheduler.cli.display import runs_table, table
+from scheduler.cli.options import db_option, setting_option
 from scheduler.daemon_state import describe, next_runs, read_state, state_path
-from scheduler.display import runs_table, table
-from scheduler.options import db_option, setting_option
 from storage import migrate, queries
-from storage.readonly import run_query
+from storage.locks import pid_alive
+from storage.sql import run_query
 
 WARNING_LOOKBACK = timedelta(days=3)  # runs looked at for warnings
 
@@ -43,7 +44,7 @@ def init(db: str | None) -> None:
                    "\"encoded\": ...}).")
 @click.option("--csv", "as_csv", is_flag=True,
               help="Print rows as CSV with a header (a BLOB in base64).")
-@setting_option("time-limit", type=click.FloatRange(min=0))
+@setting_option("time-limit")
 @db_option
 def sql(query: str, as_json: bool, as_csv: bool, time_limit: float, db: str | None) -> None:
     """Run one read-only SQL statement on the archive, stopped after --time-limit seconds.
