@@ -26,7 +26,7 @@ from storage.search import ArticleFilters, search_articles
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 QUERIES = ("калий", "Китая", "Кітай", "sanctions", "МАЗ", "транзит", "кредит", "Лукашенко")
 _ARTICLE = (
-    "INSERT INTO articles (id, source_id, url, outlet_article_id, edition, language, title, lead, "
+    "INSERT INTO articles (id, outlet, url, outlet_article_id, edition, language, title, lead, "
     "body, published_at, fetched_at, text_hash, word_count, extractor, fetched_url, story_id, "
     "relevant, relevance, stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'selectors', ?, ?, "
     "?, ?, ?)"

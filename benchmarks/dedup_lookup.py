@@ -18,7 +18,7 @@ from storage.engine import create_archive_engine, database_url
 from storage.stories import NearDuplicatePolicy, find_story
 
 _ARTICLE = (
-    "INSERT INTO articles (id, source_id, url, outlet_article_id, edition, language, title, body, "
+    "INSERT INTO articles (id, outlet, url, outlet_article_id, edition, language, title, body, "
     "fetched_at, text_hash, word_count, extractor, fetched_url, story_id) VALUES "
     "(?, 'charter97', ?, ?, 'ru', 'ru', 't', 'b', '2026-01-01 00:00:00', ?, 1, 'selectors', ?, ?)"
 )

@@ -10,7 +10,7 @@ from datetime import datetime
 class ArticlePage:
     """An article page as fetched, before extraction."""
 
-    source_id: str
+    outlet: str
     url: str
     html: str = field(repr=False)  # a logged item must never print the page
     fetched_at: datetime

@@ -28,11 +28,11 @@ class ChildCommand:
     sources_file: str | None = None
     log_level: str = "INFO"
 
-    def argv(self, source_id: str, base_url: str, options: CrawlOptions) -> list[str]:
+    def argv(self, outlet_id: str, base_url: str, options: CrawlOptions) -> list[str]:
         """The `belmon crawl` command line for one outlet, run with this interpreter."""
         return [sys.executable, "-m", "scheduler", "--log-level", self.log_level,
-                "crawl", source_id, "--trigger", options.trigger, "--no-wait", "--db", self.db,
-                "--base-url", f"{source_id}={base_url}",
+                "crawl", outlet_id, "--trigger", options.trigger, "--no-wait", "--db", self.db,
+                "--base-url", f"{outlet_id}={base_url}",
                 *(["--sources", self.sources_file] if self.sources_file else []),
                 *(["--refetch"] if options.refetch else []),
                 *option_arguments(options)]

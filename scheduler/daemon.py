@@ -101,10 +101,10 @@ class Daemon:
         self._intervals: dict[str, timedelta] = {}
         history = queries.run_times(archive.engine)
         for job in plan_jobs(sources, history, self.started_at):
-            self._intervals[job.source_id] = job.interval
+            self._intervals[job.outlet] = job.interval
             when: dict[str, Any] = {"next_run_time": job.first_run} if job.first_run else {}
-            self._scheduler.add_job(self._run_outlet, job.trigger, args=(job.source_id,),
-                                    id=job.source_id, name=job.source_id, **when)
+            self._scheduler.add_job(self._run_outlet, job.trigger, args=(job.outlet,),
+                                    id=job.outlet, name=job.outlet, **when)
 
     def run(self) -> None:
         """Block until stop(); then let the running crawls stop (bounded) and return."""
@@ -140,27 +140,27 @@ class Daemon:
         """Ask the daemon to stop; safe to call from a signal handler."""
         self._stopping.set()
 
-    def _run_outlet(self, source_id: str) -> None:
+    def _run_outlet(self, outlet_id: str) -> None:
         if self._stopping.is_set():
             return
-        source = self.sources[source_id]
-        times = queries.run_times(self.archive.engine).get(source_id)
+        source = self.sources[outlet_id]
+        times = queries.run_times(self.archive.engine).get(outlet_id)
         catch_up = needs_catch_up(times.last_success if times else None,
-                                  self._intervals[source_id], self.clock())
+                                  self._intervals[outlet_id], self.clock())
         trigger = "catch-up" if catch_up else "schedule"
         pages = self.options.crawl.max_pages
         if catch_up:
             pages = max(self.options.catch_up_pages, pages)
         options = replace(self.options.crawl, trigger=trigger, max_pages=pages)
-        argv = self.options.child.argv(source_id, source.base_url, options)
-        log.info("%s: %s crawl of %s (up to %d listing pages)", source_id, trigger,
+        argv = self.options.child.argv(outlet_id, source.base_url, options)
+        log.info("%s: %s crawl of %s (up to %d listing pages)", outlet_id, trigger,
                  source.base_url, pages)
-        self._set_running(source_id, trigger)
+        self._set_running(outlet_id, trigger)
         try:
             result = run_child(argv, time_limit=self.options.crawl_timeout,
                                stop_timeout=self.options.stop_timeout, stopping=self._stopping)
         finally:
-            self._set_running(source_id, None)
+            self._set_running(outlet_id, None)
         self._settle(source, trigger, result)
 
     def _settle(self, source: Source, trigger: str, result: ChildResult) -> None:
@@ -211,12 +211,12 @@ class Daemon:
             except Exception:
                 log.exception("%s: could not record the failure either", event.job_id)
 
-    def _set_running(self, source_id: str, trigger: str | None) -> None:
+    def _set_running(self, outlet_id: str, trigger: str | None) -> None:
         with self._state_lock:
             if trigger is None:
-                self._running.pop(source_id, None)
+                self._running.pop(outlet_id, None)
             else:
-                self._running[source_id] = (self.clock(), trigger)
+                self._running[outlet_id] = (self.clock(), trigger)
         self._write_state()
 
     def _refresh_next_runs(self) -> bool:

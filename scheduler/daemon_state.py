@@ -97,17 +97,6 @@ def _time(value: Any) -> datetime | None:
 
 
 def _show(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def next_runs(state: DaemonState | None) -> dict[str, str]:
-    """Per outlet, when the daemon runs it next (UTC), or since when a crawl of it is under way."""
-    if state is None:
-        return {}
-    shown = {}
-    for sid, outlet in state.outlets.items():
-        if outlet.running_since:
-            shown[sid] = f"crawling now ({outlet.trigger}, since {_show(outlet.running_since)})"
-        elif outlet.next_run:
-            shown[sid] = _show(outlet.next_run)
-    return shown

@@ -30,12 +30,12 @@ def warnings(runs_by_outlet: Mapping[str, Sequence[RunView]],
              rules: HealthRules | None = None) -> list[str]:
     """Every outlet's warnings, outlets in alphabetical order; runs are given newest first."""
     found: list[str] = []
-    for source_id in sorted(runs_by_outlet):
-        found += outlet_warnings(source_id, runs_by_outlet[source_id], rules or HealthRules())
+    for outlet_id in sorted(runs_by_outlet):
+        found += outlet_warnings(outlet_id, runs_by_outlet[outlet_id], rules or HealthRules())
     return found
 
 
-def outlet_warnings(source_id: str, runs: Sequence[RunView], rules: HealthRules) -> list[str]:
+def outlet_warnings(outlet_id: str, runs: Sequence[RunView], rules: HealthRules) -> list[str]:
     """Warnings for one outlet from its runs, newest first; a run still going, and one
     stopped on purpose (SIGTERM, Ctrl-C, the daemon shutting down), are left out."""
     finished = [r for r in runs if r.status not in ("running", "stopped")]
@@ -44,15 +44,15 @@ def outlet_warnings(source_id: str, runs: Sequence[RunView], rules: HealthRules)
     quiet = list(takewhile(lambda r: r.articles_new == 0, finished))
     if len(nothing) >= rules.nothing_runs:
         last = nothing[0].message or nothing[0].status
-        found.append(f"{source_id}: nothing from the last {len(nothing)} runs (last: {last})")
+        found.append(f"{outlet_id}: nothing from the last {len(nothing)} runs (last: {last})")
     elif len(quiet) >= rules.nothing_runs:
         hours = (quiet[0].started_at - quiet[-1].started_at).total_seconds() / 3600
         if hours >= rules.quiet_hours:
-            found.append(f"{source_id}: no new article in the last {len(quiet)} runs, "
+            found.append(f"{outlet_id}: no new article in the last {len(quiet)} runs, "
                          f"over {hours:.0f} h (have the listings moved?)")
     extraction = _extraction_warning(finished, rules)
     if extraction:
-        found.append(f"{source_id}: {extraction}")
+        found.append(f"{outlet_id}: {extraction}")
     return found
 
 

@@ -24,7 +24,7 @@ _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 class OutletJob:
     """One outlet's place in the timetable."""
 
-    source_id: str
+    outlet: str
     trigger: BaseTrigger
     interval: timedelta  # the (longest) time between two scheduled runs
     first_run: datetime | None  # None: when the trigger says; else at once (overdue or a gap)
@@ -66,17 +66,17 @@ def interval_jitter(seconds: float) -> float:
     return min(seconds * JITTER_SHARE, MAX_JITTER)
 
 
-def cron_trigger(source_id: str, expr: str) -> CronTrigger:
+def cron_trigger(outlet_id: str, expr: str) -> CronTrigger:
     """A trigger from a standard crontab line (weekday 0 or 7 is Sunday), read in UTC."""
     fields = expr.split()
     if len(fields) != 5:
-        raise SourceError(f"source {source_id!r}: cron {expr!r} needs five fields")
+        raise SourceError(f"source {outlet_id!r}: cron {expr!r} needs five fields")
     minute, hour, day, month, weekday = fields
     try:
         return CronTrigger(minute=minute, hour=hour, day=day, month=month,
                            day_of_week=crontab_weekdays(weekday), timezone=UTC)
     except ValueError as exc:
-        raise SourceError(f"source {source_id!r}: cron {expr!r}: {exc}") from None
+        raise SourceError(f"source {outlet_id!r}: cron {expr!r}: {exc}") from None
 
 
 def crontab_weekdays(field: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from storage import articles, migrate
 from storage.articles import StoreResult
 from storage.engine import ArchiveError, create_archive_engine, database_url
-from storage.models import ArticleUrl, CrawlRun, SourceRow
+from storage.models import ArticleUrl, CrawlRun, OutletRow
 from storage.records import AnalysedArticle, RunTotals
 from storage.stories import NearDuplicatePolicy
 
@@ -48,22 +48,22 @@ class Archive:
     def close(self) -> None:
         self.engine.dispose()
 
-    def register_source(self, source_id: str, name: str, canonical_base: str) -> None:
+    def register_source(self, outlet_id: str, name: str, canonical_base: str) -> None:
         with self.engine.begin() as conn:
-            if conn.scalar(select(SourceRow.id).where(SourceRow.id == source_id)) is None:
-                conn.execute(insert(SourceRow).values(
-                    id=source_id, name=name, canonical_base=canonical_base, first_seen_at=_now()
+            if conn.scalar(select(OutletRow.id).where(OutletRow.id == outlet_id)) is None:
+                conn.execute(insert(OutletRow).values(
+                    id=outlet_id, name=name, canonical_base=canonical_base, first_seen_at=_now()
                 ))
             else:
-                conn.execute(update(SourceRow).where(SourceRow.id == source_id).values(
+                conn.execute(update(OutletRow).where(OutletRow.id == outlet_id).values(
                     name=name, canonical_base=canonical_base
                 ))
 
-    def start_run(self, source_id: str, trigger: str, base_url: str, pid: int | None) -> int:
+    def start_run(self, outlet_id: str, trigger: str, base_url: str, pid: int | None) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(
                 insert(CrawlRun).values(
-                    source_id=source_id, trigger=trigger, base_url=base_url, pid=pid,
+                    outlet=outlet_id, trigger=trigger, base_url=base_url, pid=pid,
                     started_at=_now(), status="running", **_zero_counts(),
                 )
             )
@@ -77,13 +77,13 @@ class Archive:
                 update(CrawlRun).where(CrawlRun.id == run_id).values(finished_at=_now(), **values)
             )
 
-    def previous_run_incomplete(self, source_id: str, run_id: int) -> bool:
+    def previous_run_incomplete(self, outlet_id: str, run_id: int) -> bool:
         """Whether the outlet's run before `run_id` ended other than ok (killed, stopped, or
         short of some pages): it may have left listed articles unstored."""
         with self.engine.connect() as conn:
             status = conn.scalar(
                 select(CrawlRun.status)
-                .where((CrawlRun.source_id == source_id) & (CrawlRun.id < run_id))
+                .where((CrawlRun.outlet == outlet_id) & (CrawlRun.id < run_id))
                 .order_by(CrawlRun.id.desc()).limit(1)
             )
         return status is not None and status != "ok"

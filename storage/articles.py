@@ -101,7 +101,7 @@ def _revise(conn: Connection, article_id: int, item: AnalysedArticle) -> None:
         fetched_at=old["fetched_at"], replaced_at=_now(),
     ))
     values = {k: v for k, v in article_values(item.article).items()
-              if k not in ("url", "source_id", "outlet_article_id", "fetched_url")}
+              if k not in ("url", "outlet", "outlet_article_id", "fetched_url")}
     conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(
         **values, **_analysis_values(item), updated_at=_now()
     ))
@@ -128,7 +128,7 @@ def _add_urls(
     for url in item.seen_urls:
         kinds.setdefault(url, "variant")
     now = _now()
-    rows = [{"url": url, "article_id": article_id, "source_id": article.outlet, "kind": kind,
+    rows = [{"url": url, "article_id": article_id, "outlet": article.outlet, "kind": kind,
              "first_seen_at": now} for url, kind in kinds.items()]
     conn.execute(insert_ignoring_duplicates(conn, ArticleUrl), rows)
 
@@ -168,7 +168,7 @@ def _analysis_values(item: AnalysedArticle) -> dict[str, Any]:
 def article_values(article: Article) -> dict[str, Any]:
     """The articles-row columns of an extracted article."""
     return {
-        "source_id": article.outlet,
+        "outlet": article.outlet,
         "url": article.url,
         "outlet_article_id": article.outlet_article_id,
         "edition": article.edition,

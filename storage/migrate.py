@@ -30,11 +30,19 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Apply every missing migration; returns the revisions before and after."""
+def upgrade(engine: Engine, to: str = "head") -> tuple[str | None, str]:
+    """Apply every missing migration (up to revision `to`); returns the revisions before and after."""
     before = current_revision(engine)
     config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-    return before, head_revision()
+        command.upgrade(config, to)
+    return before, head_revision() if to == "head" else to
+
+
+def downgrade(engine: Engine, to: str) -> None:
+    """Undo migrations down to revision `to` (for tests and for going back a release)."""
+    config = _config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, to)

@@ -15,10 +15,10 @@ class Base(DeclarativeBase):
     pass
 
 
-class SourceRow(Base):
+class OutletRow(Base):
     """An outlet belmon has crawled (its definition lives in the sources file)."""
 
-    __tablename__ = "sources"
+    __tablename__ = "outlets"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
@@ -31,12 +31,12 @@ class ArticleRow(Base):
 
     __tablename__ = "articles"
     __table_args__ = (
-        Index("ix_articles_source_published", "source_id", "published_at"),
+        Index("ix_articles_outlet_published", "outlet", "published_at"),
         Index("ix_articles_text_hash", "text_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    outlet: Mapped[str] = mapped_column(ForeignKey("outlets.id"))
     url: Mapped[str] = mapped_column(Text, unique=True)
     outlet_article_id: Mapped[str] = mapped_column(String(64))
     edition: Mapped[str] = mapped_column(String(8))
@@ -79,7 +79,7 @@ class ArticleUrl(Base):
 
     url: Mapped[str] = mapped_column(Text, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
-    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    outlet: Mapped[str] = mapped_column(ForeignKey("outlets.id"))
     kind: Mapped[str] = mapped_column(String(16))  # canonical | fetched | variant | same-text
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -158,10 +158,10 @@ class CrawlRun(Base):
     """The record of one crawl of one outlet: when, why, how it went, what it found."""
 
     __tablename__ = "crawl_runs"
-    __table_args__ = (Index("ix_crawl_runs_source_started", "source_id", "started_at"),)
+    __table_args__ = (Index("ix_crawl_runs_outlet_started", "outlet", "started_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    outlet: Mapped[str] = mapped_column(ForeignKey("outlets.id"))
     trigger: Mapped[str] = mapped_column(String(16))
     base_url: Mapped[str] = mapped_column(Text)
     pid: Mapped[int | None] = mapped_column(Integer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ class RunView:
     """One crawl_runs row as plain data."""
 
     id: int
-    source_id: str
+    outlet: str
     trigger: str
     status: str
     started_at: datetime
@@ -37,9 +37,13 @@ class RunView:
     message: str | None
 
 
+# The columns of a run as `belmon crawl --format json|jsonl|csv` prints it.
+RUN_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(RunView))
+
+
 def article_counts(engine: Engine) -> dict[str, int]:
     """Articles per outlet."""
-    stmt = select(ArticleRow.source_id, func.count()).group_by(ArticleRow.source_id)
+    stmt = select(ArticleRow.outlet, func.count()).group_by(ArticleRow.outlet)
     with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         return {str(sid): int(n) for sid, n in conn.execute(stmt)}
 
@@ -61,8 +65,8 @@ def runs_by_id(engine: Engine, ids: list[int]) -> list[RunView]:
 
 def last_runs(engine: Engine) -> list[RunView]:
     """The newest run of every outlet."""
-    newest = select(func.max(CrawlRun.id)).group_by(CrawlRun.source_id).scalar_subquery()
-    stmt = select(CrawlRun).where(CrawlRun.id.in_(newest)).order_by(CrawlRun.source_id)
+    newest = select(func.max(CrawlRun.id)).group_by(CrawlRun.outlet).scalar_subquery()
+    stmt = select(CrawlRun).where(CrawlRun.id.in_(newest)).order_by(CrawlRun.outlet)
     return _runs(engine, stmt)
 
 
@@ -84,7 +88,7 @@ class RunTimes:
 def run_times(engine: Engine) -> dict[str, RunTimes]:
     """Per outlet, the start of its newest run and of its newest successful run."""
     newest = func.max(CrawlRun.started_at)
-    started = select(CrawlRun.source_id, newest).group_by(CrawlRun.source_id)
+    started = select(CrawlRun.outlet, newest).group_by(CrawlRun.outlet)
     success = started.where(CrawlRun.status.in_(("ok", "partial")))
     with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         last = {str(sid): at for sid, at in conn.execute(started)}
@@ -97,7 +101,7 @@ def recent_runs(engine: Engine, since: datetime) -> dict[str, list[RunView]]:
     stmt = select(CrawlRun).where(CrawlRun.started_at >= since).order_by(CrawlRun.id.desc())
     by_outlet: dict[str, list[RunView]] = {}
     for run in _runs(engine, stmt):
-        by_outlet.setdefault(run.source_id, []).append(run)
+        by_outlet.setdefault(run.outlet, []).append(run)
     return by_outlet
 
 

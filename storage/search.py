@@ -13,7 +13,7 @@ from sqlalchemy.sql.expression import ColumnClause
 
 from storage.engine import READ_ONLY
 from storage.fulltext import FTS_TABLE
-from storage.models import ArticleRow, ArticleTheme, SourceRow
+from storage.models import ArticleRow, ArticleTheme, OutletRow
 from storage.sql import QueryError
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # highlight marks no article text contains
@@ -46,7 +46,7 @@ class SearchHit:
 
 def _filtered(stmt: Select[Any], filters: ArticleFilters) -> Select[Any]:
     if filters.outlet:
-        stmt = stmt.where(ArticleRow.source_id == filters.outlet)
+        stmt = stmt.where(ArticleRow.outlet == filters.outlet)
     if filters.since:
         stmt = stmt.where(ArticleRow.published_at >= filters.since)
     if filters.until:
@@ -66,7 +66,7 @@ def filter_problem(engine: Engine, filters: ArticleFilters, theme_ids: Iterable[
     None. A typo must be an error, not an empty result."""
     with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         if filters.outlet:
-            outlets = sorted(conn.scalars(select(SourceRow.id)))
+            outlets = sorted(conn.scalars(select(OutletRow.id)))
             if filters.outlet not in outlets:
                 return f"unknown outlet {filters.outlet!r}; known: {', '.join(outlets) or 'none yet'}"
         if filters.theme:
@@ -96,7 +96,7 @@ def search_articles(engine: Engine, match: str, filters: ArticleFilters) -> list
         .order_by(_FTS.c.rowid.desc()).limit(RANK_WINDOW).subquery("window")
     )
     stmt = (
-        select(ArticleRow.id, ArticleRow.source_id, ArticleRow.published_at, ArticleRow.title,
+        select(ArticleRow.id, ArticleRow.outlet, ArticleRow.published_at, ArticleRow.title,
                ArticleRow.url, window.c.rank, ArticleRow.relevance, ArticleRow.body)
         .join(window, window.c.id == ArticleRow.id)
         .order_by(window.c.rank).limit(filters.limit or 20)
@@ -110,7 +110,7 @@ def search_articles(engine: Engine, match: str, filters: ArticleFilters) -> list
                           .tuples().all()) if rows else {}
     except OperationalError as exc:
         raise QueryError(_fts_message(exc.orig)) from None
-    return [SearchHit(r.id, r.source_id, r.published_at, r.title, r.url, marked.get(r.id, ""),
+    return [SearchHit(r.id, r.outlet, r.published_at, r.title, r.url, marked.get(r.id, ""),
                       r.rank, r.relevance, r.body) for r in rows]
 
 
@@ -145,9 +145,11 @@ def _themes_of(conn: Any, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def _export_dict(row: dict[str, Any], themes: list[dict[str, Any]]) -> dict[str, Any]:
-    for name, value in row.items():
-        if isinstance(value, datetime):
-            row[name] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
     row["themes"] = themes
     return row
+
+
+# The keys of every exported row, in order: the articles columns (but the stems), then themes.
+EXPORT_COLUMNS: tuple[str, ...] = (
+    *(c.name for c in ArticleRow.__table__.columns if c.name != "stems"), "themes")
 

@@ -74,3 +74,14 @@ WHERE a.relevant = 1
 GROUP BY 1, 2, 3
 """),
 )
+
+
+def _outlet_columns(create: str) -> str:
+    return create.replace(".source_id", ".outlet")
+
+
+# Migration 0006 renamed the tables' `source_id` columns to `outlet`; the views read the
+# new names and keep every column name they had.
+VIEWS_0006: tuple[tuple[str, str], ...] = tuple(
+    (name, _outlet_columns(create)) for name, create in VIEWS_0002
+)

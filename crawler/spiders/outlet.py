@@ -125,7 +125,7 @@ class OutletSpider(scrapy.Spider):
         html = decode_html(response.body, declared_charset(content_type, response.body))
         seen = self._seen.pop(ref.url, set()) | {clean_url(response.url)}
         yield ArticlePage(
-            source_id=self.source.id, url=response.url, html=html,
+            outlet=self.source.id, url=response.url, html=html,
             fetched_at=datetime.now(UTC), status=response.status, seen_urls=tuple(sorted(seen)),
         )
 

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import csv
-import json
-import sys
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 
-from scheduler import health
 from scheduler.cli import context
 from scheduler.cli.display import runs_table, table
 from scheduler.cli.options import db_option, setting_option
-from scheduler.daemon_state import describe, next_runs, read_state, state_path
-from storage import migrate, queries
-from storage.locks import pid_alive
+from scheduler.cli.output import format_option, write_rows
+from scheduler.status import STATUS_COLUMNS, archive_status
+from storage import migrate
 from storage.sql import run_query
-
-WARNING_LOOKBACK = timedelta(days=3)  # runs looked at for warnings
 
 
 @click.command()
@@ -39,75 +33,78 @@ def init(db: str | None) -> None:
 
 @click.command()
 @click.argument("query")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print rows as JSON objects, one a line (a BLOB as {\"$base64\": true, "
-                   "\"encoded\": ...}).")
-@click.option("--csv", "as_csv", is_flag=True,
-              help="Print rows as CSV with a header (a BLOB in base64).")
+@format_option()
+@click.option("--json", "as_json", is_flag=True, hidden=True,
+              help="Deprecated: the same as --format jsonl.")
+@click.option("--csv", "as_csv", is_flag=True, hidden=True,
+              help="Deprecated: the same as --format csv.")
 @setting_option("time-limit")
 @db_option
-def sql(query: str, as_json: bool, as_csv: bool, time_limit: float, db: str | None) -> None:
+def sql(query: str, fmt: str, as_json: bool, as_csv: bool, time_limit: float,
+        db: str | None) -> None:
     """Run one read-only SQL statement on the archive, stopped after --time-limit seconds.
 
-    Example: belmon sql "select source_id, count(*) from articles group by 1"
+    Values print as the archive holds them (times are text there); a BLOB is base64 in csv
+    and {"$base64": true, "encoded": ...} in json and jsonl. --json and --csv are the
+    deprecated spellings of --format jsonl and --format csv.
+
+    Example: belmon sql "select outlet, count(*) from articles group by 1" --format csv
     """
+    if as_json or as_csv:
+        fmt = "jsonl" if as_json else "csv"
+        click.echo(f"--{'json' if as_json else 'csv'} is deprecated; use --format {fmt}",
+                   err=True)
     archive = context.open_archive(db)
     try:
         columns, rows = run_query(archive.engine, query, time_limit or None)
     finally:
         archive.close()
-    if as_json:
-        for row in rows:
-            record = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
-            click.echo(json.dumps(record, ensure_ascii=False))
-    elif as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows([_base64(v) if isinstance(v, bytes) else v for v in row] for row in rows)
-    else:
-        click.echo(table(columns, rows))
+    write_rows(_records(columns, rows), fmt, columns, empty=table(columns, []),
+               table_cells=lambda r: r["__cells__"])
 
 
-def _json_value(value: Any) -> Any:
-    # JSON has no bytes; this is the shape sqlite-utils and Datasette use for a BLOB.
-    return {"$base64": True, "encoded": _base64(value)} if isinstance(value, bytes) else value
-
-
-def _base64(value: bytes) -> str:
-    return base64.b64encode(value).decode("ascii")
+def _records(columns: list[str], rows: list[Any]) -> list[dict[str, Any]]:
+    """Each row by column name (a repeated name keeps its first value) and, for the table,
+    every cell in order."""
+    return [dict(reversed(list(zip(columns, row, strict=True)))) | {"__cells__": row}
+            for row in rows]
 
 
 @click.command()
+@format_option()
 @db_option
-def status(db: str | None) -> None:
+def status(fmt: str, db: str | None) -> None:
     """Show the archive, the daemon's state, each outlet's last and next run, and warnings.
 
-    Example: belmon status
+    With --format json, jsonl or csv: one row per outlet (the daemon's line goes to stderr).
+
+    Example: belmon status --format json
     """
     url = context.resolve_db(db, create=False)
-    now = datetime.now(UTC)
     archive = context.open_archive(url)
     try:
-        counts = queries.article_counts(archive.engine)
-        runs = queries.last_runs(archive.engine)
-        recent = queries.recent_runs(archive.engine, since=now - WARNING_LOOKBACK)
+        report = archive_status(archive, url, datetime.now(UTC))
     finally:
         archive.close()
-    state = read_state(state_path(url))
-    alive = state is not None and state.stopped_at is None and pid_alive(state.pid)
+    if fmt != "table":
+        click.echo(f"archive: {url}; daemon: {report.daemon}", err=True)
+        write_rows(report.outlets, fmt, STATUS_COLUMNS)
+        return
     click.echo(f"archive: {url}")
-    click.echo(f"daemon: {describe(state, now, alive)}")
+    click.echo(f"daemon: {report.daemon}")
     click.echo("")
-    last = {r.source_id: r for r in runs}
-    upcoming = next_runs(state) if alive else {}
-    outlets = sorted(set(counts) | set(last) | set(upcoming))
-    rows = [(sid, counts.get(sid, 0), last[sid].started_at if sid in last else None,
-             last[sid].status if sid in last else None, upcoming.get(sid)) for sid in outlets]
-    click.echo(table(("outlet", "articles", "last run (UTC)", "status", "next run (UTC)"), rows))
+    write_rows(report.outlets, fmt, STATUS_COLUMNS, table_columns=(
+        "outlet", "articles", "last run (UTC)", "status", "next run (UTC)"), table_cells=_next)
     click.echo("")
-    click.echo(runs_table(runs) if runs else "no crawl has run yet")
-    found = health.warnings(recent)
-    if found:
+    click.echo(runs_table(report.runs) if report.runs else "no crawl has run yet")
+    if report.warnings:
         click.echo("\nwarnings:")
-        for warning in found:
+        for warning in report.warnings:
             click.echo(f"  {warning}")
+
+
+def _next(row: Mapping[str, Any]) -> list[Any]:
+    since = row["crawling_since"]
+    upcoming = f"crawling now ({row['crawling']}, since {since:%Y-%m-%d %H:%M})" if since \
+        else row["next_run_at"]
+    return [row["outlet"], row["articles"], row["last_run_at"], row["last_status"], upcoming]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from scheduler.cli.options import (
     db_option,
     sources_option,
 )
+from scheduler.cli.output import format_option, write_rows
 from storage import queries
 from storage.locks import LockBusy, hold_outlets
+from storage.queries import RUN_COLUMNS
 
 log = logging.getLogger(__name__)
 EXIT_STOPPED = 130  # the shell's status for a command ended by Ctrl-C
@@ -43,10 +46,11 @@ class OutletBusy(click.ClickException):
               show_default=True, help="Why the crawl runs, as recorded in crawl_runs (the daemon "
                                       "passes schedule or catch-up, the demo demo).")
 @crawl_options
+@format_option()
 @db_option
 @sources_option
 def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, wait: bool,
-          trigger: str, db: str | None, sources: str | None, **settings: Any) -> None:
+          trigger: str, fmt: str, db: str | None, sources: str | None, **settings: Any) -> None:
     """Crawl outlets now (all enabled outlets when none is named) and print a summary.
 
     An outlet being crawled by another process (the daemon, say) makes the command exit
@@ -70,11 +74,14 @@ def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, w
             runs = queries.runs_by_id(archive.engine, run_ids)
         finally:
             archive.close()
-    click.echo(runs_table(runs))
+    if fmt == "table":
+        click.echo(runs_table(runs))
+    else:
+        write_rows((asdict(r) for r in runs), fmt, RUN_COLUMNS)
     if any(r.status == "failed" for r in runs):
-        raise click.ClickException("; ".join(f"{r.source_id}: {r.message}" for r in runs
+        raise click.ClickException("; ".join(f"{r.outlet}: {r.message}" for r in runs
                                              if r.status == "failed"))
-    stopped = [r.source_id for r in runs if r.status == "stopped"]
+    stopped = [r.outlet for r in runs if r.status == "stopped"]
     if stopped:
         click.echo(f"stopped before the end: {', '.join(stopped)}", err=True)
         raise SystemExit(EXIT_STOPPED)

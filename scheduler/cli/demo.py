@@ -17,7 +17,7 @@ from storage.sql import run_query
 
 EXAMPLE_QUERIES = (
     ("Articles per outlet and language, and how many are about Belarus-China relations",
-     "SELECT source_id, language, count(*) AS articles, sum(relevant) AS relevant "
+     "SELECT outlet, language, count(*) AS articles, sum(relevant) AS relevant "
      "FROM articles GROUP BY 1, 2 ORDER BY 1, 2"),
     ("The newest matched articles and their strongest themes",
      "SELECT outlet, date(published_at) AS day, substr(title, 1, 45) AS title, "

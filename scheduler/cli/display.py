@@ -35,7 +35,7 @@ def runs_table(runs: Sequence[RunView]) -> str:
     columns = ("outlet", "run", "trigger", "status", "started (UTC)", "pages", "articles",
                "new", "skipped", "dupes", "rejected")
     rows = [
-        (r.source_id, r.id, r.trigger, r.status, r.started_at, r.pages_fetched,
+        (r.outlet, r.id, r.trigger, r.status, r.started_at, r.pages_fetched,
          r.article_pages_fetched, r.articles_new, r.articles_skipped, r.articles_duplicate,
          _rejected(r))
         for r in runs

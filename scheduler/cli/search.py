@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,10 +10,12 @@ from typing import Any, TextIO
 import click
 
 from scheduler.cli import context
-from scheduler.cli.display import highlight, table
+from scheduler.cli.display import highlight
 from scheduler.cli.options import db_option, setting_option
+from scheduler.cli.output import format_option, write_rows
 from storage.fulltext import fts_expression, is_advanced, query_words, rebuild_fulltext_index
 from storage.search import (
+    EXPORT_COLUMNS,
     MARK_CLOSE,
     MARK_OPEN,
     ArticleFilters,
@@ -52,8 +51,7 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("query")
 @filter_options
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@format_option()
 @setting_option("themes")
 @db_option
 def search(query: str, outlet: str | None, theme: str | None, since: datetime | None,
@@ -75,13 +73,16 @@ def search(query: str, outlet: str | None, theme: str | None, since: datetime | 
     words = [] if is_advanced(query) else query_words(query)
     rows = [{
         "outlet": h.outlet,
-        "published_at": h.published_at.strftime("%Y-%m-%d %H:%M") if h.published_at else None,
+        "published_at": h.published_at,
         "title": h.title,
         "snippet": _snippet(h.snippet, h.body, words),
         "url": h.url,
         "rank": round(-h.rank, 3),
     } for h in hits]
-    _emit(rows, fmt, SEARCH_COLUMNS, sys.stdout)
+    write_rows(rows, fmt, SEARCH_COLUMNS, empty="no matches", max_width=SNIPPET_WIDTH,
+               table_columns=TABLE_COLUMNS,
+               table_cells=lambda r: [around_mark(r[c]) if c == "snippet" else r[c]
+                                      for c in TABLE_COLUMNS])
 
 
 SEARCH_COLUMNS = ("outlet", "published_at", "title", "snippet", "url", "rank")
@@ -125,8 +126,7 @@ def _snippet(fts_snippet: str, body: str, words: list[str]) -> str:
 @click.command()
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
-              show_default=True)
+@format_option("jsonl")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="Write to this file instead of stdout.")
 @setting_option("themes")
@@ -142,24 +142,19 @@ def export(outlet: str | None, theme: str | None, since: datetime | None, until:
     archive = context.open_archive(db)
     try:
         _check_filters(archive.engine, filters, themes)
-        rows = export_rows(archive.engine, filters)
-        if fmt == "jsonl":
-            for row in rows:
-                output.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            _write_csv(rows, output)
+        write_rows(export_rows(archive.engine, filters), fmt, EXPORT_COLUMNS, output,
+                   empty="no articles", table_columns=EXPORT_TABLE_COLUMNS,
+                   table_cells=_export_cells)
     finally:
         archive.close()
 
 
-def _write_csv(rows: Any, output: TextIO) -> None:
-    writer = None
-    for row in rows:
-        row["themes"] = " ".join(f"{t['id']}:{t['score']}" for t in row["themes"])
-        if writer is None:
-            writer = csv.DictWriter(output, fieldnames=list(row))
-            writer.writeheader()
-        writer.writerow(row)
+EXPORT_TABLE_COLUMNS = ("id", "outlet", "published_at", "language", "title", "themes")
+
+
+def _export_cells(row: Mapping[str, Any]) -> list[Any]:
+    themes = " ".join(f"{t['id']} {t['score']:.1f}" for t in row["themes"])
+    return [row["id"], row["outlet"], row["published_at"], row["language"], row["title"], themes]
 
 
 @click.command()
@@ -175,17 +170,3 @@ def reindex(db: str | None) -> None:
     finally:
         archive.close()
     click.echo(f"full-text index rebuilt: {count} articles")
-
-
-def _emit(rows: list[dict[str, Any]], fmt: str, columns: tuple[str, ...], out: TextIO) -> None:
-    if fmt == "json":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        shown = TABLE_COLUMNS if columns == SEARCH_COLUMNS else columns
-        cells = [[around_mark(r[c]) if c == "snippet" else r[c] for c in shown] for r in rows]
-        click.echo(table(shown, cells, max_width=SNIPPET_WIDTH) if rows else "no matches")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
 from scheduler.cli import context
-from scheduler.cli.display import table
 from scheduler.cli.options import db_option, setting_option
+from scheduler.cli.output import format_option, write_rows
 from scheduler.config import default_db_path
 from storage.engine import as_url, sqlite_path
 from storage.references import Reference, reference_vectors, save_reference
@@ -22,8 +21,7 @@ themes_option = setting_option("themes")
 
 @click.command("match")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json",
-              show_default=True)
+@format_option("jsonl")
 @themes_option
 @db_option
 def match_command(paths: tuple[str, ...], fmt: str, themes: str | None, db: str | None) -> None:
@@ -38,11 +36,20 @@ def match_command(paths: tuple[str, ...], fmt: str, themes: str | None, db: str 
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
     references = _existing_references(db)
     results = match_inputs(list(paths), Path(themes) if themes else None, stdin, references)
-    if fmt == "table":
-        click.echo(format_table(results))
-    else:
-        for result in results:
-            click.echo(json.dumps(result, ensure_ascii=False))
+    write_rows(results, fmt, MATCH_COLUMNS, table_columns=MATCH_TABLE_COLUMNS,
+               table_cells=_match_cells, max_width=80)
+
+
+MATCH_COLUMNS = ("path", "language", "read_as", "relevant", "relevance", "themes", "references")
+MATCH_TABLE_COLUMNS = ("path", "lang", "relevant", "relevance", "themes")
+
+
+def _match_cells(r: Mapping[str, Any]) -> list[Any]:
+    """One input's table cells: its language (and what it was read as), themes with scores."""
+    language = r["language"] if r["read_as"] in (r["language"], f"{r['language']}-latn") \
+        else f"{r['language']} (read as {r['read_as']})"
+    themes = ", ".join(f"{t['id']} {t['score']:.1f}" for t in r["themes"]) or "-"
+    return [r["path"], language, "yes" if r["relevant"] else "no", f"{r['relevance']:.3f}", themes]
 
 
 def _existing_references(db: str | None) -> dict[str, dict[str, float]]:
@@ -127,8 +134,9 @@ def reference_add(files: tuple[str, ...], themes: str | None, db: str | None) ->
 
 
 @reference.command("list")
+@format_option()
 @db_option
-def reference_list(db: str | None) -> None:
+def reference_list(fmt: str, db: str | None) -> None:
     """List the registered reference texts.
 
     Example: belmon reference list
@@ -138,23 +146,8 @@ def reference_list(db: str | None) -> None:
         vectors = reference_vectors(archive.engine)
     finally:
         archive.close()
-    rows = [(name, ", ".join(sorted(v, key=v.__getitem__, reverse=True)[:5])) for name, v in
-            sorted(vectors.items())]
-    click.echo(table(("reference", "strongest concepts"), rows, max_width=90)
-               if rows else "no reference texts yet")
-
-
-def format_table(results: Sequence[dict[str, Any]]) -> str:
-    """Results as a terminal table: one row per input, themes with their scores."""
-    rows = [
-        (
-            r["path"],
-            r["language"] if r["read_as"] in (r["language"], f"{r['language']}-latn")
-            else f"{r['language']} (read as {r['read_as']})",
-            "yes" if r["relevant"] else "no",
-            f"{r['relevance']:.3f}",
-            ", ".join(f"{t['id']} {t['score']:.1f}" for t in r["themes"]) or "-",
-        )
-        for r in results
-    ]
-    return table(("path", "lang", "relevant", "relevance", "themes"), rows, max_width=80)
+    rows = [{"reference": name, "concepts": sorted(v, key=v.__getitem__, reverse=True)[:5]}
+            for name, v in sorted(vectors.items())]
+    write_rows(rows, fmt, ("reference", "concepts"), empty="no reference texts yet",
+               max_width=90, table_columns=("reference", "strongest concepts"),
+               table_cells=lambda r: [r["reference"], ", ".join(r["concepts"])])

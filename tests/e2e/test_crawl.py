@@ -24,10 +24,10 @@ def _crawl(replica: Replica, db: Path, *extra: str) -> str:
 def test_first_crawl_stores_every_replica_article(replica: Replica, db: Path) -> None:
     out = _crawl(replica, db)
     assert "charter97" in out and "pozirk" in out
-    counts = dict(query(db, "select source_id, count(*) from articles group by 1"))
+    counts = dict(query(db, "select outlet, count(*) from articles group by 1"))
     expected = {o: sum(a.outlet == o for a in CORPUS) for o in ("charter97", "pozirk")}
     assert counts == expected
-    runs = query(db, "select source_id, status, articles_new, articles_rejected from crawl_runs")
+    runs = query(db, "select outlet, status, articles_new, articles_rejected from crawl_runs")
     assert sorted(runs) == sorted((o, "ok", n, 0) for o, n in expected.items())
 
 

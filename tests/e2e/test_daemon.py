@@ -159,7 +159,7 @@ def runs(db: Path, where: str = "1") -> list[tuple[Any, ...]]:
     if not db.exists():
         return []
     try:
-        return query(db, "select id, source_id, trigger, status, message, pid, started_at, "
+        return query(db, "select id, outlet, trigger, status, message, pid, started_at, "
                          f"finished_at, articles_new from crawl_runs where {where} order by id")
     except Exception:  # the schema is being created
         return []
@@ -182,19 +182,19 @@ def test_scheduled_runs_are_recorded_and_new_articles_arrive_within_an_interval(
 ) -> None:
     daemon = start_daemon("--sources", str(sources_file), *base_url_args(replica))
     def scheduled_runs(outlet: str) -> list[tuple[Any, ...]]:
-        return runs(db, f"source_id = '{outlet}' and status = 'ok' and trigger = 'schedule'")
+        return runs(db, f"outlet = '{outlet}' and status = 'ok' and trigger = 'schedule'")
 
-    wait_for(lambda: all(len(runs(db, f"source_id = '{o}' and status = 'ok'")) >= 3
+    wait_for(lambda: all(len(runs(db, f"outlet = '{o}' and status = 'ok'")) >= 3
                          and scheduled_runs(o) for o in OUTLETS),
              40, "three ok runs of each outlet, scheduled ones among them", daemon)
     for outlet in OUTLETS:
         # The first run fills the archive (a catch-up); a later one may be a catch-up as well
         # when the first outlasted two of these 3-second intervals.
-        triggers = [r[2] for r in runs(db, f"source_id = '{outlet}' and status != 'running'")]
+        triggers = [r[2] for r in runs(db, f"outlet = '{outlet}' and status != 'running'")]
         assert triggers[0] == "catch-up" and set(triggers) == {"catch-up", "schedule"}, triggers
     corpus = load_corpus()
     expected = {o: sum(a.outlet == o for a in corpus) for o in OUTLETS}
-    assert dict(query(db, "select source_id, count(*) from articles group by 1")) == expected
+    assert dict(query(db, "select outlet, count(*) from articles group by 1")) == expected
 
     status = run_belmon("status", "--db", str(db))
     assert status.returncode == 0, status.stderr
@@ -216,7 +216,7 @@ def test_scheduled_runs_are_recorded_and_new_articles_arrive_within_an_interval(
              4 * INTERVAL + 10, "the added articles in the archive", daemon)
     waited = time.monotonic() - added_at  # at most an interval (+ jitter) to the next run, then its crawl
     assert waited < 1.1 * INTERVAL + 10, waited
-    stored_by = query(db, "select r.source_id, r.trigger from articles a join crawl_runs r "
+    stored_by = query(db, "select r.outlet, r.trigger from articles a join crawl_runs r "
                           f"on r.id = a.crawl_run_id where a.title in ({marks})", *titles)
     assert sorted(o for o, _ in stored_by) == list(OUTLETS)
     assert {trigger for _, trigger in stored_by} <= {"schedule", "catch-up"}  # the daemon's runs
@@ -326,10 +326,10 @@ def test_a_manual_crawl_of_the_outlet_being_crawled_waits_or_exits_and_others_pr
         assert daemon.stop() == 0
     assert_archive_sound(db)
     [done] = runs(db, f"id = {scheduled[0]}")
-    [waited] = runs(db, "source_id = 'charter97' and trigger = 'manual'")
+    [waited] = runs(db, "outlet = 'charter97' and trigger = 'manual'")
     assert done[3] == "ok" and waited[3] == "ok"
     assert waited[6] >= done[7]  # began once the daemon's crawl had finished
-    assert runs(db, "source_id = 'pozirk' and status = 'ok'")
+    assert runs(db, "outlet = 'pozirk' and status = 'ok'")
 
 
 def test_a_scheduled_run_skips_an_outlet_a_manual_crawl_holds(

@@ -21,7 +21,7 @@ def _crawl(replica: Replica, db: Path, *extra: str) -> None:
 
 
 def _story_of(db: Path) -> dict[tuple[str, int], int]:
-    rows = query(db, "select source_id, outlet_article_id, story_id from articles")
+    rows = query(db, "select outlet, outlet_article_id, story_id from articles")
     return {(outlet, int(oid)): int(story) for outlet, oid, story in rows}
 
 
@@ -75,6 +75,6 @@ def test_a_revised_article_keeps_one_row_and_its_history(replica: Replica, db: P
     history = query(db, "select title from article_versions where article_id = ?", before[0])
     assert history == [(before[1],)]
     assert query(db, "select count(*) from articles") == [(len(CORPUS),)]
-    runs = query(db, "select articles_revised from crawl_runs where source_id = ? "
+    runs = query(db, "select articles_revised from crawl_runs where outlet = ? "
                      "order by id desc limit 1", revision.outlet)
     assert runs == [(1,)]

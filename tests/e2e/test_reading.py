@@ -55,7 +55,7 @@ def test_every_article_has_its_expected_themes(crawled: tuple[Replica, Path]) ->
 
 
 def _search(db: Path, words: str, *extra: str) -> list[dict[str, object]]:
-    result = run_belmon("search", words, "--db", str(db), "--format", "json", "--limit", "100",
+    result = run_belmon("search", words, "--db", str(db), "--format", "jsonl", "--limit", "100",
                         *extra)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]

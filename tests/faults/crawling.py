@@ -105,7 +105,7 @@ def runs(db: Path) -> dict[str, dict[str, Any]]:
         record = dict(row)
         record["rejected_reasons"] = json.loads(record["rejected_reasons"] or "{}")
         record["fetch_error_reasons"] = fetch_error_counts(record["message"])
-        found[record["source_id"]] = record
+        found[record["outlet"]] = record
     return found
 
 

@@ -178,10 +178,10 @@ def test_belmon_sql_says_why_in_one_line(hostile: HostileCrawl, tmp_path: Path,
 
 
 def test_belmon_sql_still_reads(hostile: HostileCrawl) -> None:
-    result = belmon("sql", "SELECT count(*) AS n FROM articles", "--db", str(hostile.db), "--csv")
+    result = belmon("sql", "SELECT count(*) AS n FROM articles", "--db", str(hostile.db), "--format", "csv")
     assert result.returncode == 0
     assert result.stdout.split() == ["n", str(query(hostile.db, "select count(*) from articles")[0][0])]
-    checked = belmon("sql", "PRAGMA integrity_check", "--db", str(hostile.db), "--csv")
+    checked = belmon("sql", "PRAGMA integrity_check", "--db", str(hostile.db), "--format", "csv")
     assert checked.returncode == 0 and checked.stdout.split()[-1] == "ok"
 
 

@@ -1,4 +1,4 @@
-"""The daemon's timetable, with a controlled clock: jobs from sources, jitter, cron, catch-up."""
+"""The daemon's timetable, with a controlled clock: jobs from outlets, jitter, cron, catch-up."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.sources import Source, SourceError, load_sources
-from scheduler.daemon_state import DaemonState, OutletState, describe, next_runs, read_state, write_state
+from scheduler.daemon_state import DaemonState, OutletState, describe, read_state, write_state
 from scheduler.schedule import crontab_weekdays, needs_catch_up, outlet_trigger, plan_jobs, typical_interval
 from storage.queries import RunTimes
 from tests.conftest import belmon_env
@@ -29,7 +29,7 @@ def _source(sid: str = "charter97", **changes: object) -> Source:
 
 def test_an_outlet_never_crawled_runs_at_once_on_its_interval() -> None:
     [job] = plan_jobs([_source(interval_minutes=15)], {}, NOW)
-    assert job.source_id == "charter97"
+    assert job.outlet == "charter97"
     assert job.first_run == NOW
     assert isinstance(job.trigger, IntervalTrigger)
     assert job.interval == timedelta(minutes=15)
@@ -153,10 +153,8 @@ def test_the_state_file_round_trips_and_says_what_runs_next(tmp_path: Path) -> N
     path = tmp_path / "archive.sqlite.daemon.json"
     write_state(path, state)
     assert read_state(path) == state
-    assert next_runs(state) == {"charter97": "2026-11-23 10:30:00",
-                                "pozirk": "crawling now (catch-up, since 2026-11-23 10:00:00)"}
     assert describe(state, NOW + timedelta(seconds=8), alive=True) == \
-        "running, pid 4321, since 2026-11-23 10:00:00 UTC"
+        "running, pid 4321, since 2026-11-23 10:00 UTC"
     assert "no heartbeat for 95 s" in describe(state, NOW + timedelta(seconds=100), alive=True)
     assert "pid 4321 is gone" in describe(state, NOW, alive=False)
     assert describe(replace(state, stopped_at=NOW), NOW, alive=False).startswith("not running (stopped")

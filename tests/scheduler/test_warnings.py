@@ -18,7 +18,7 @@ RULES = HealthRules()
 def run(n: int, **values: Any) -> RunView:
     """Run number n (every 30 minutes), healthy unless told otherwise."""
     row: dict[str, Any] = {f.name: 0 for f in fields(RunView)}
-    row.update(id=n, source_id="charter97", trigger="schedule", status="ok",
+    row.update(id=n, outlet="charter97", trigger="schedule", status="ok",
                started_at=START + timedelta(minutes=30 * n), finished_at=None,
                rejected_reasons={}, message=None, pages_fetched=6, article_pages_fetched=2,
                articles_new=2)
@@ -107,7 +107,7 @@ def test_too_few_article_pages_say_nothing_about_extraction() -> None:
 def test_warnings_cover_every_outlet_in_order() -> None:
     failed = {"status": "failed", "articles_new": 0, "pages_fetched": 0, "message": "down"}
     by_outlet = {
-        "pozirk": newest_first(*(run(i, source_id="pozirk", **failed) for i in range(3))),
+        "pozirk": newest_first(*(run(i, outlet="pozirk", **failed) for i in range(3))),
         "charter97": newest_first(*(run(i, **failed) for i in range(4))),
         "quiet": [],
     }

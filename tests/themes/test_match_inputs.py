@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
 from crawler.themes.documents import match_inputs, split_document
-from scheduler.cli.themes import format_table
+from scheduler.cli.output import write_rows
+from scheduler.cli.themes import MATCH_COLUMNS, MATCH_TABLE_COLUMNS, _match_cells
 
 TEXT = """Кітай зноў збіў цану на беларускі калій
 
@@ -87,7 +89,10 @@ def test_a_themes_file_changes_the_verdict(tmp_path: Path) -> None:
 
 def test_the_table_has_a_row_per_input(tmp_path: Path) -> None:
     results = match_inputs(["-", "-"], None, TEXT.encode())
-    table = format_table(results).splitlines()
+    out = io.StringIO()
+    write_rows(results, "table", MATCH_COLUMNS, out, table_columns=MATCH_TABLE_COLUMNS,
+               table_cells=_match_cells)
+    table = out.getvalue().splitlines()
     assert table[0].split() == ["path", "lang", "relevant", "relevance", "themes"]
     assert len(table) == 4
     assert "potash-raw-materials" in table[2] and table[2].split()[:3] == ["-", "be", "yes"]
