@@ -8,9 +8,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler.sources import Source
+from crawler.sources import DEFAULT_PORTS, Source, url_port
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
 OFFSITE = "offsite"
 PRIVATE_ADDRESS = "private-address"
 NOT_HTTP = "not-http"
@@ -18,23 +17,13 @@ NOT_HTTP = "not-http"
 
 @dataclass(frozen=True)
 class Origins:
-    """The (host, port) pairs one outlet is fetched from."""
+    """Where one outlet's crawl may fetch: where its Source says it is served (Source.serves)."""
 
-    allowed: frozenset[tuple[str, int]]
-    base_host: str
+    source: Source
 
     @classmethod
     def of(cls, source: Source) -> Origins:
-        base = urlsplit(source.base_url)
-        base_host = (base.hostname or "").lower()
-        base_port = base.port or DEFAULT_PORTS.get(base.scheme, 80)
-        allowed = {(base_host, base_port)}
-        # The outlet's public names (canonical host, aliases) on the standard ports: a redirect
-        # from http to https, or from a mirror to the main site, stays on the outlet.
-        public = {(urlsplit(source.canonical_base).hostname or "").lower(),
-                  *(a.lower() for a in source.aliases)}
-        allowed |= {(host, port) for host in public if host for port in DEFAULT_PORTS.values()}
-        return cls(frozenset(allowed), base_host)
+        return cls(source)
 
     def refusal(self, url: str) -> str | None:
         """Why `url` must not be fetched for this outlet, or None when it may be."""
@@ -42,13 +31,11 @@ class Origins:
         if parts.scheme not in DEFAULT_PORTS:
             return NOT_HTTP
         host = (parts.hostname or "").lower()
-        try:
-            port = parts.port or DEFAULT_PORTS[parts.scheme]
-        except ValueError:
+        if url_port(parts) is None:
             return OFFSITE
-        if host != self.base_host and is_internal(host):
+        if host != self.source.base_host.lower() and is_internal(host):
             return PRIVATE_ADDRESS
-        if (host, port) not in self.allowed:
+        if not self.source.serves(url):
             return OFFSITE
         return None
 

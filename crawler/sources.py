@@ -7,11 +7,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from crawler.tomlfiles import deep_merge, read_toml
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.toml")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Sub-domains that serve the same pages as an outlet's own host (desktop, mobile, AMP).
+HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+
+
+def url_port(parts: SplitResult) -> int | None:
+    """The port a URL reaches (its scheme's default when none is written), None when invalid."""
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return port if port is not None else DEFAULT_PORTS.get(parts.scheme.lower())
+
+
+def _strip_prefixes(host: str, known: frozenset[str]) -> bool:
+    while host not in known:
+        prefix = next((p for p in HOST_PREFIXES if host.startswith(p)), None)
+        if prefix is None:
+            return False
+        host = host[len(prefix):]
+    return bool(host)
 
 
 class SourceError(ValueError):
@@ -101,8 +122,28 @@ class Source:
         canonical = urlsplit(self.canonical_base).hostname or ""
         return tuple(dict.fromkeys((self.base_host, canonical, *self.aliases)))
 
-    def edition(self, lang: str) -> Edition | None:
-        return next((e for e in self.editions if e.lang == lang), None)
+    @property
+    def public_hosts(self) -> frozenset[str]:
+        """The outlet's own names: its canonical host and its aliases (mirrors)."""
+        return frozenset(h.lower() for h in
+                         (urlsplit(self.canonical_base).hostname or "", *self.aliases) if h)
+
+    def serves(self, url: str) -> bool:
+        """Whether `url` is on this outlet: the one notion of its hosts that link discovery,
+        URL identity and the fetch guard all use.
+
+        An outlet serves its public names and their www./m./mobile./amp. forms on the
+        standard ports, and the base host this run fetches from (a mirror, the replica on
+        127.0.0.1) on the base URL's own port only, since other sites may share that address.
+        """
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in DEFAULT_PORTS:
+            return False
+        host = (parts.hostname or "").rstrip(".").lower()
+        port = url_port(parts)
+        if host == self.base_host.lower() and port == url_port(urlsplit(self.base_url)):
+            return True
+        return port in DEFAULT_PORTS.values() and _strip_prefixes(host, self.public_hosts)
 
     def with_base_url(self, base_url: str) -> Source:
         return replace(self, base_url=base_url.rstrip("/"))

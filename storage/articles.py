@@ -154,7 +154,7 @@ def write_themes(
              "evidence": list(t.evidence)} for t in item.themes
         ])
     if item.references:
-        ids = dict(conn.execute(select(ReferenceText.name, ReferenceText.id)).tuples().all())
+        ids = dict(conn.execute(select(ReferenceText.name, ReferenceText.id)).all())
         rows = [{"article_id": article_id, "reference_id": ids[name], "similarity": sim}
                 for name, sim in item.references if name in ids]
         if rows:

@@ -37,7 +37,7 @@ def save_rescored(engine: Engine, results: list[Rescored]) -> None:
     """Replace the theme scores, relevance and reference similarities of a batch, in one transaction."""
     ids = [r.id for r in results]
     with engine.begin() as conn:
-        names = dict(conn.execute(select(ReferenceText.name, ReferenceText.id)).tuples().all())
+        names = dict(conn.execute(select(ReferenceText.name, ReferenceText.id)).all())
         conn.execute(delete(ArticleTheme).where(ArticleTheme.article_id.in_(ids)))
         conn.execute(delete(ArticleReference).where(ArticleReference.article_id.in_(ids)))
         conn.execute(

@@ -107,7 +107,7 @@ def search_articles(engine: Engine, match: str, filters: ArticleFilters) -> list
         with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
             rows = conn.execute(stmt, {"match": match}).all()
             marked = dict(conn.execute(snippets, {"match": match, "ids": [r.id for r in rows]})
-                          .tuples().all()) if rows else {}
+                          .all()) if rows else {}
     except OperationalError as exc:
         raise QueryError(_fts_message(exc.orig)) from None
     return [SearchHit(r.id, r.outlet, r.published_at, r.title, r.url, marked.get(r.id, ""),

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,40 @@ def replica() -> Iterator[Replica]:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "archive.sqlite"
+
+
+@dataclass(frozen=True)
+class CorpusCrawl:
+    """One complete `belmon crawl` of the replica's packaged corpus, done once per session."""
+
+    db: Path  # never written after the crawl: tests get copies (`crawled_db`)
+    stdout: str
+    replica: Replica  # the replica it crawled, still serving; tests must not change it
+
+
+@pytest.fixture(scope="session")
+def corpus_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusCrawl]:
+    db = tmp_path_factory.mktemp("corpus") / "archive.sqlite"
+    with Replica(port=0) as replica:
+        result = run_belmon("crawl", "--db", str(db), "--delay", "0", "--max-pages", "50",
+                            *base_url_args(replica))
+        assert result.returncode == 0, result.stderr[-2000:]
+        yield CorpusCrawl(db, result.stdout, replica)
+
+
+def copy_archive(source: Path, target: Path) -> Path:
+    """A consistent copy of an SQLite archive (its WAL included), with SQLite's backup API."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+@pytest.fixture
+def crawled_db(corpus_crawl: CorpusCrawl, db: Path) -> Path:
+    """The `db` path already holding one complete crawl of the corpus (runs 1 and 2), as any
+    fresh replica serves it: a test crawls on from there instead of crawling it again."""
+    return copy_archive(corpus_crawl.db, db)

@@ -9,7 +9,6 @@ from crawler.extraction.urls import (
     article_ref,
     canonical_url,
     clean_url,
-    is_outlet_host,
     is_tracking,
 )
 from crawler.sources import load_sources
@@ -151,12 +150,12 @@ def test_different_articles_keep_different_urls() -> None:
 
 
 def test_outlet_hosts() -> None:
-    assert is_outlet_host(CHARTER97, "https://m.www.charter97.org/x")
-    assert is_outlet_host(CHARTER97, f"{RUN_BASE}/anything")
-    assert not is_outlet_host(CHARTER97, "http://127.0.0.1/anything")  # port 80, not the run's
-    assert not is_outlet_host(CHARTER97, "http://127.0.0.1:notaport/x")
-    assert not is_outlet_host(POZIRK, "https://www.charter97.org/")
-    assert not is_outlet_host(POZIRK, "https://m./")
+    assert CHARTER97.serves("https://m.www.charter97.org/x")
+    assert CHARTER97.serves(f"{RUN_BASE}/anything")
+    assert not CHARTER97.serves("http://127.0.0.1/anything")  # port 80, not the run's
+    assert not CHARTER97.serves("http://127.0.0.1:notaport/x")
+    assert not POZIRK.serves("https://www.charter97.org/")
+    assert not POZIRK.serves("https://m./")
 
 
 @pytest.mark.parametrize(
@@ -192,3 +191,32 @@ def test_urls_served_by_the_run_s_base_move_to_the_canonical_host() -> None:
         assert on_canonical_host(source, other) == other
     real = load_sources()["charter97"]
     assert on_canonical_host(real, "https://charter97.org/x.jpg") == "https://charter97.org/x.jpg"
+
+
+@pytest.mark.parametrize("url", [
+    "https://amp.charter97.org/ru/news/2026/10/1/654321/",
+    "https://m.charter97.org/ru/news/2026/10/1/654321/",
+    "https://www.charter97.org/ru/news/2026/10/1/654321/",
+    "http://charter97.org/ru/news/2026/10/1/654321/",
+    f"{RUN_BASE}/ru/news/2026/10/1/654321/",
+])
+def test_an_article_link_is_one_the_fetch_guard_lets_through(url: str) -> None:
+    """One notion of an outlet's hosts: what counts as its article may also be fetched, so a
+    redirect to its amp. host is not refused as offsite."""
+    from crawler.hostguard import Origins
+
+    assert article_ref(CHARTER97, url) is not None
+    assert CHARTER97.serves(url)
+    assert Origins.of(CHARTER97).refusal(url) is None
+
+
+@pytest.mark.parametrize("url", [
+    "https://charter97.org:8443/ru/news/2026/10/1/654321/",  # the outlet's name, another port
+    "http://127.0.0.1/ru/news/2026/10/1/654321/",  # the run's host, another port
+    "https://charter97.org.evil.example/ru/news/2026/10/1/654321/",
+])
+def test_what_the_guard_refuses_is_no_article_either(url: str) -> None:
+    from crawler.hostguard import Origins
+
+    assert article_ref(CHARTER97, url) is None
+    assert Origins.of(CHARTER97).refusal(url) is not None

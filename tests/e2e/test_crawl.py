@@ -9,7 +9,7 @@ from pathlib import Path
 from crawler.sources import load_sources
 from replica.corpus import load_corpus
 from replica.server import Replica
-from tests.conftest import base_url_args, query, run_belmon
+from tests.conftest import CorpusCrawl, base_url_args, query, run_belmon
 
 CORPUS = load_corpus()
 
@@ -21,8 +21,8 @@ def _crawl(replica: Replica, db: Path, *extra: str) -> str:
     return result.stdout
 
 
-def test_first_crawl_stores_every_replica_article(replica: Replica, db: Path) -> None:
-    out = _crawl(replica, db)
+def test_first_crawl_stores_every_replica_article(corpus_crawl: CorpusCrawl) -> None:
+    out, db = corpus_crawl.stdout, corpus_crawl.db
     assert "charter97" in out and "pozirk" in out
     counts = dict(query(db, "select outlet, count(*) from articles group by 1"))
     expected = {o: sum(a.outlet == o for a in CORPUS) for o in ("charter97", "pozirk")}
@@ -31,9 +31,8 @@ def test_first_crawl_stores_every_replica_article(replica: Replica, db: Path) ->
     assert sorted(runs) == sorted((o, "ok", n, 0) for o, n in expected.items())
 
 
-def test_second_crawl_fetches_no_article_page(replica: Replica, db: Path) -> None:
-    _crawl(replica, db)
-    replica.reset_request_log()
+def test_second_crawl_fetches_no_article_page(replica: Replica, crawled_db: Path) -> None:
+    db = crawled_db
     _crawl(replica, db)
     runs = query(db, "select article_pages_fetched, articles_new, articles_skipped "
                      "from crawl_runs where id > 2")
@@ -47,9 +46,9 @@ def test_second_crawl_fetches_no_article_page(replica: Replica, db: Path) -> Non
 
 
 def test_three_added_articles_are_exactly_what_the_next_crawl_stores(
-    replica: Replica, db: Path
+    replica: Replica, crawled_db: Path
 ) -> None:
-    _crawl(replica, db)
+    db = crawled_db
     newest = max(CORPUS, key=lambda a: a.published)
     added = [
         replace(newest, id=newest.id + 1000 + i, title=f"{newest.title} ({i})",
@@ -64,9 +63,8 @@ def test_three_added_articles_are_exactly_what_the_next_crawl_stores(
     assert [r[0] for r in new_rows] == sorted(a.title for a in added)
 
 
-def test_published_times_are_stored_in_utc(replica: Replica, db: Path) -> None:
-    _crawl(replica, db)
-    stored = dict(query(db, "select url, published_at from articles"))
+def test_published_times_are_stored_in_utc(crawled_db: Path) -> None:
+    stored = dict(query(crawled_db, "select url, published_at from articles"))
     canonical = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}
     for truth in CORPUS:
         expected = truth.published_utc.strftime("%Y-%m-%d %H:%M:%S")

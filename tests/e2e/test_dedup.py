@@ -8,7 +8,7 @@ from crawler.extraction.urls import article_ref
 from crawler.sources import load_sources
 from replica.corpus import expected_stories, load_corpus, load_revisions
 from replica.server import Replica
-from tests.conftest import base_url_args, query, run_belmon
+from tests.conftest import CorpusCrawl, base_url_args, query, run_belmon
 
 CORPUS = load_corpus()
 CANONICAL = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}
@@ -25,8 +25,8 @@ def _story_of(db: Path) -> dict[tuple[str, int], int]:
     return {(outlet, int(oid)): int(story) for outlet, oid, story in rows}
 
 
-def test_reprints_share_a_story_and_look_alikes_do_not(replica: Replica, db: Path) -> None:
-    _crawl(replica, db)
+def test_reprints_share_a_story_and_look_alikes_do_not(crawled_db: Path) -> None:
+    db = crawled_db
     story_of = _story_of(db)
     assert len(story_of) == len(CORPUS)
     found = {}
@@ -39,16 +39,17 @@ def test_reprints_share_a_story_and_look_alikes_do_not(replica: Replica, db: Pat
     assert multi == sum(len(m) > 1 for m in expected_stories(CORPUS).values()) >= 3
 
 
-def test_story_original_is_the_first_publication(replica: Replica, db: Path) -> None:
-    _crawl(replica, db)
-    reprints = query(db, "select outlet, original_outlet, published_at, original_published_at "
+def test_story_original_is_the_first_publication(crawled_db: Path) -> None:
+    reprints = query(crawled_db, "select outlet, original_outlet, published_at, original_published_at "
                          "from reprints")
     assert reprints
     assert all(p >= o for _a, _b, p, o in reprints)
 
 
-def test_second_crawl_and_url_variants_leave_each_article_once(replica: Replica, db: Path) -> None:
-    _crawl(replica, db)
+def test_second_crawl_and_url_variants_leave_each_article_once(
+    corpus_crawl: CorpusCrawl, crawled_db: Path
+) -> None:
+    replica, db = corpus_crawl.replica, crawled_db  # the replica whose links were recorded
     _crawl(replica, db)
     assert query(db, "select count(*) from articles") == [(len(CORPUS),)]
     assert [a for a in CORPUS if a.variant_links]
@@ -62,8 +63,8 @@ def test_second_crawl_and_url_variants_leave_each_article_once(replica: Replica,
         assert ref is not None and ref.url == canonical, variant
 
 
-def test_a_revised_article_keeps_one_row_and_its_history(replica: Replica, db: Path) -> None:
-    _crawl(replica, db)
+def test_a_revised_article_keeps_one_row_and_its_history(replica: Replica, crawled_db: Path) -> None:
+    db = crawled_db
     revision = load_revisions()[0]
     url = CANONICAL[revision.outlet] + revision.path
     before = query(db, "select id, title from articles where url = ?", url)[0]

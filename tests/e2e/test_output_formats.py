@@ -16,7 +16,7 @@ import pytest
 from replica.server import Replica
 from scheduler.cli import cli
 from scheduler.cli.output import FORMATS
-from tests.conftest import base_url_args, run_belmon
+from tests.conftest import CorpusCrawl, base_url_args, copy_archive, run_belmon
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 TABLE_TIME = re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d\b(?!:)")
@@ -38,17 +38,17 @@ TIME_KEYS = {"search": "published_at", "export": "published_at", "status": "last
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Replica, Path, Path]]:
+def archive(
+    tmp_path_factory: pytest.TempPathFactory, corpus_crawl: CorpusCrawl
+) -> Iterator[tuple[Replica, Path, Path]]:
     folder = tmp_path_factory.mktemp("formats")
-    db = folder / "archive.sqlite"
+    db = copy_archive(corpus_crawl.db, folder / "archive.sqlite")
     page = folder / "note.txt"
     page.write_text("Калий для Китая\nБеларусь поставит в Китай калийные удобрения.\n",
                     encoding="utf-8")
     reference = folder / "seed.txt"
     reference.write_text("Беларусь и Китай\nКитай покупает белорусский калий.\n", encoding="utf-8")
     with Replica(port=0) as replica:
-        result = run_belmon("crawl", "--db", str(db), "--delay", "0", *base_url_args(replica))
-        assert result.returncode == 0, result.stderr[-2000:]
         added = run_belmon("reference", "add", str(reference), "--db", str(db))
         assert added.returncode == 0, added.stderr
         yield replica, db, page

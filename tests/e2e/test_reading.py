@@ -12,17 +12,18 @@ import pytest
 
 from replica.corpus import ReplicaArticle, load_corpus, load_revisions
 from replica.server import Replica
-from tests.conftest import SHARED, base_url_args, query, run_belmon
+from tests.conftest import SHARED, CorpusCrawl, base_url_args, copy_archive, query, run_belmon
 
 CORPUS = load_corpus()
 CANONICAL = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Replica, Path]]:
-    db = tmp_path_factory.mktemp("reading") / "archive.sqlite"
+def crawled(
+    tmp_path_factory: pytest.TempPathFactory, corpus_crawl: CorpusCrawl
+) -> Iterator[tuple[Replica, Path]]:
+    db = copy_archive(corpus_crawl.db, tmp_path_factory.mktemp("reading") / "archive.sqlite")
     with Replica(port=0) as replica:
-        _crawl(replica, db)
         yield replica, db
 
 
@@ -141,10 +142,9 @@ def test_references_and_rematch(tmp_path: Path, crawled: tuple[Replica, Path]) -
     assert all(rel for (rel,) in top)
 
 
-def test_index_follows_revisions_and_deletions(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
+def test_index_follows_revisions_and_deletions(crawled_db: Path) -> None:
+    db = crawled_db
     with Replica(port=0) as replica:
-        _crawl(replica, db)
         revision = load_revisions()[0]
         new_words = set(" ".join(revision.body).split()) - set(" ".join(
             next(a for a in CORPUS if a.key == revision.key).body).split())
