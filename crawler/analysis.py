@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from crawler.fingerprint import article_text, fingerprint
-from crawler.themes import ThemeSet, concept_vector, match, similarities
+from crawler.themes import ThemeSet, match, similarities
 from crawler.themes.stemming import stem_text
 from storage.records import AnalysedArticle, Article, Rescored, ScoredTheme, StoredText
 
@@ -35,9 +35,8 @@ def judge(
         for t in result.themes
     )
     near: tuple[tuple[str, float], ...] = ()
-    if references:
-        vector = concept_vector(text, title, language, themes)
-        near = tuple(sorted(similarities(vector, references).items()))
+    if references:  # the concept vector comes from the same matching pass
+        near = tuple(sorted(similarities(result.concepts, references).items()))
     return ThemeVerdict(result.relevant, result.relevance, scores, near)
 
 

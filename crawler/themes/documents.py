@@ -11,7 +11,7 @@ from crawler.extraction.decoding import decode_html
 from crawler.extraction.textnorm import clean_text
 from crawler.themes.definitions import load_themes
 from crawler.themes.matcher import MatchResult, match
-from crawler.themes.references import concept_vector, similarities
+from crawler.themes.references import similarities
 
 STDIN = "-"
 _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|article)[\s>]", re.IGNORECASE)
@@ -32,10 +32,10 @@ def match_inputs(
     documents = [(path, read_document(path, stdin)) for path in paths]
     results = []
     for path, (title, body) in documents:
-        result = result_dict(path, match(body, title, None, themes))
+        matched = match(body, title, None, themes)
+        result = result_dict(path, matched)
         if references:
-            vector = concept_vector(body, title, None, themes)
-            result["references"] = similarities(vector, references)
+            result["references"] = similarities(matched.concepts, references)
         results.append(result)
     return results
 

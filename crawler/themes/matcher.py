@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.themes.definitions import Scoring, ThemeSet, load_themes
@@ -61,6 +61,9 @@ class MatchResult:
     themes: tuple[ThemeScore, ...]  # above threshold, best first; empty when not relevant
     china: ThemeScore
     belarus: ThemeScore
+    # The text's weight on each concept of the themes, from the same hits: what reference
+    # similarity compares (themes/references.py).
+    concepts: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 def match(
@@ -76,7 +79,26 @@ def match(
     relevant = china.score >= china_threshold and belarus.score >= belarus_threshold
     ratio = min(_ratio(china.score, china_threshold), _ratio(belarus.score, belarus_threshold))
     found = _ranked(index, tallies, theme_set.scoring) if relevant else ()
-    return MatchResult(lang, mode, relevant, round(ratio / (1 + ratio), 3), found, china, belarus)
+    return MatchResult(lang, mode, relevant, round(ratio / (1 + ratio), 3), found, china, belarus,
+                       _concepts(tallies))
+
+
+def _concepts(tallies: list[list[_Counted]]) -> dict[str, float]:
+    """Each concept's weight in the text, over the themes (the sides left out).
+
+    A word may serve one concept in two themes (food exports are trade and raw materials):
+    it counts once, with its larger weight.
+    """
+    strongest: dict[tuple[str, int, str], float] = {}
+    for tally in tallies[THEMES_START:]:
+        for _body, _start, added, hit in sorted(tally, key=lambda c: (c[0], c[1])):
+            if added > 0:
+                key = (hit.field, hit.start, hit.entry.concept)
+                strongest[key] = max(strongest.get(key, 0.0), added)
+    vector: dict[str, float] = {}
+    for (_field, _start, concept), weight in strongest.items():
+        vector[concept] = vector.get(concept, 0.0) + weight
+    return vector
 
 
 def owner_scores(index: CompiledThemes, hits: Iterable[Hit]) -> list[ThemeScore]:

@@ -11,32 +11,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from crawler.themes.definitions import ThemeSet, load_themes
-from crawler.themes.index import compiled
-from crawler.themes.matcher import THEMES_START, owner_scores
-from crawler.themes.reading import reading
+from crawler.themes.definitions import ThemeSet
+from crawler.themes.matcher import match
 
 
 def concept_vector(
     text: str, title: str = "", language: str | None = None, themes: ThemeSet | None = None
 ) -> dict[str, float]:
-    """The text's weight on each concept of the themes (title counted as the matcher counts it)."""
-    theme_set = themes if themes is not None else load_themes()
-    index = compiled(theme_set)
-    _lang, mode = reading(text, title, language)
-    hits = index.hits(title, "title", mode) + index.hits(text, "body", mode)
-    # A word may serve one concept in two themes (food exports are trade and raw
-    # materials): it counts once, with its larger weight.
-    strongest: dict[tuple[str, int, str], float] = {}
-    for score in owner_scores(index, hits)[THEMES_START:]:
-        for e in score.evidence:
-            if e.weight > 0:
-                key = (e.field, e.start, e.concept)
-                strongest[key] = max(strongest.get(key, 0.0), e.weight)
-    vector: dict[str, float] = {}
-    for (_field, _start, concept), weight in strongest.items():
-        vector[concept] = vector.get(concept, 0.0) + weight
-    return vector
+    """The text's weight on each concept of the themes (title counted as the matcher counts it).
+
+    The matcher computes it from the hits it scores the themes with; a caller that matches
+    anyway reads `MatchResult.concepts` instead of calling this.
+    """
+    return match(text, title, language, themes).concepts
 
 
 def similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
