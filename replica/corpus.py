@@ -13,20 +13,52 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-OUTLETS = ("charter97", "pozirk")
+# Each outlet's editions, as its URLs name them (`be_latn` is Nasha Niva's Łacinka edition).
 OUTLET_LANGS: dict[str, tuple[str, ...]] = {
     "charter97": ("ru", "be", "en"),
     "pozirk": ("ru", "be"),
+    "belta": ("ru", "be", "en"),
+    "nashaniva": ("be", "ru", "be_latn", "en"),
+    "zerkalo": ("ru",),
+    "belsat": ("be", "ru"),
+    "svaboda": ("be",),
+    "euroradio": ("be", "ru", "en"),
+    "reform": ("ru",),
+    "zviazda": ("be",),
+    "xinhua-ru": ("ru",),
+    "peoples-daily-ru": ("ru",),
+    "cgtn-ru": ("ru",),
+}
+# The outlets whose pages the replica builds today (the rest are written, not yet served).
+OUTLETS = ("charter97", "pozirk")
+# Where an article page lives on its outlet's site (on the edition's own host where an
+# edition has one). Fields: id, lang, slug, section, year, month, day, ymd (YYYYMMDD),
+# mmdd, iso_day (YYYY-MM-DD), unix (the publication time in seconds).
+PATH_TEMPLATES: dict[str, str | dict[str, str]] = {
+    "charter97": "/{lang}/news/{year}/{month}/{day}/{id}/",
+    "pozirk": "/{lang}/news/{id}",
+    "belta": "/{section}/view/{slug}-{id}-{year}/",
+    "nashaniva": {"be": "/{id}", "ru": "/ru/{id}", "be_latn": "/be_latn/{id}", "en": "/en/{id}"},
+    "zerkalo": "/{section}/{id}.html",
+    "belsat": "/{id}/{slug}/",
+    "svaboda": "/a/{id}.html",
+    "euroradio": {"be": "/{slug}", "ru": "/ru/{slug}", "en": "/en/{slug}"},
+    "reform": "/{slug}",
+    "zviazda": "/be/news/{ymd}/{unix}-{slug}",
+    "xinhua-ru": "/{ymd}/{id}/c.html",
+    "peoples-daily-ru": "/n3/{year}/{mmdd}/c31518-{id}.html",
+    "cgtn-ru": "/news/{iso_day}/{id}/index.html",
 }
 MINSK = timezone(timedelta(hours=3), "Europe/Minsk")
 ARTICLES_ROOT = Path(__file__).parent / "articles"
 REVISIONS_ROOT = Path(__file__).parent / "revisions"  # edited versions, to publish between crawls
 
 _REQUIRED = ("id", "lang", "published", "section", "title", "lead", "body", "relevant")
-_OPTIONAL = ("author", "image", "themes", "outlet", "reprint_of", "variant_urls")
+_OPTIONAL = ("author", "image", "themes", "outlet", "reprint_of", "variant_urls", "slug")
 _SECTION_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_FILE_RE = re.compile(r"^(?P<lang>[a-z]{2})-(?P<id>\d+)\.toml$")
-_REPRINT_RE = re.compile(r"^(?P<outlet>[a-z0-9]+):(?P<id>\d+)$")
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FILE_RE = re.compile(r"^(?P<lang>[a-z]{2}(?:_latn)?)-(?P<id>\d+)\.toml$")
+_REPRINT_RE = re.compile(r"^(?P<outlet>[a-z0-9-]+):(?P<id>\d+)$")
 
 Key = tuple[str, int]  # (outlet, id)
 
@@ -55,6 +87,7 @@ class ReplicaArticle:
     # Other links to this article, as templates of its own fields ("{path}#comments",
     # "/ru/news/{year}/{month:02d}/{day:02d}/{id}/?utm_source=rss"); Charter97 lists the first.
     variant_urls: tuple[str, ...] = ()
+    slug: str | None = None  # the words of the URL, where the outlet's URLs carry them
 
     def __post_init__(self) -> None:
         problem = next(_problems(self), None)
@@ -64,10 +97,15 @@ class ReplicaArticle:
     @property
     def path(self) -> str:
         """The site-relative URL of the article page, as the outlet writes it."""
-        if self.outlet == "charter97":
-            d = self.published
-            return f"/{self.lang}/news/{d.year}/{d.month}/{d.day}/{self.id}/"
-        return f"/{self.lang}/news/{self.id}"
+        template = PATH_TEMPLATES[self.outlet]
+        if isinstance(template, dict):
+            template = template[self.lang]
+        d = self.published
+        return template.format(
+            id=self.id, lang=self.lang, slug=self.slug, section=self.section, year=d.year,
+            month=d.month, day=d.day, ymd=f"{d:%Y%m%d}", mmdd=f"{d:%m%d}",
+            iso_day=f"{d:%Y-%m-%d}", unix=int(d.timestamp()),
+        )
 
     @property
     def published_utc(self) -> datetime:
@@ -94,7 +132,7 @@ class ReplicaArticle:
 
 def _problems(article: ReplicaArticle) -> Iterator[str]:
     """Yield what is wrong with an article (construction raises on the first)."""
-    if article.outlet not in OUTLETS:
+    if article.outlet not in OUTLET_LANGS:
         yield f"unknown outlet {article.outlet!r}"
     if isinstance(article.id, bool) or not isinstance(article.id, int) or article.id <= 0:
         yield f"id must be a positive int, got {article.id!r}"
@@ -104,6 +142,10 @@ def _problems(article: ReplicaArticle) -> Iterator[str]:
         article.published.utcoffset() != MINSK.utcoffset(None)
     ):
         yield "published must be aware and in Minsk time (UTC+3)"
+    if "{slug}" in str(PATH_TEMPLATES.get(article.outlet, "")) and not _SLUG_RE.match(
+        article.slug or ""
+    ):
+        yield f"slug {article.slug!r}: {article.outlet} URLs need lowercase latin words and -"
     if not _SECTION_RE.match(article.section):
         yield f"section {article.section!r} is not a lowercase slug"
     if not article.title.strip() or not article.lead.strip():
@@ -157,6 +199,7 @@ def _parse(outlet: str, data: dict[str, Any]) -> ReplicaArticle:
         themes=_texts(data, "themes"),
         reprint_of=_optional_text(data, "reprint_of"),
         variant_urls=_texts(data, "variant_urls"),
+        slug=_optional_text(data, "slug"),
     )
 
 
@@ -225,7 +268,7 @@ def newest_first(articles: Iterable[ReplicaArticle]) -> list[ReplicaArticle]:
 def load_folder(folder: Path) -> dict[tuple[str, int], ReplicaArticle]:
     """Every outlet's articles in one `<outlet>/<lang>-<id>.toml` folder, keyed by (outlet, id)."""
     found: dict[tuple[str, int], tuple[ReplicaArticle, Path]] = {}
-    for outlet in OUTLETS:
+    for outlet in OUTLET_LANGS:
         for path in article_files(folder, outlet):
             article = load_file(outlet, path)
             key = (outlet, article.id)
