@@ -33,7 +33,7 @@ class Origins:
         host = (parts.hostname or "").lower()
         if url_port(parts) is None:
             return OFFSITE
-        if host != self.source.base_host.lower() and is_internal(host):
+        if host not in self.source.base_hosts and is_internal(host):
             return PRIVATE_ADDRESS
         if not self.source.serves(url):
             return OFFSITE

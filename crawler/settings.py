@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from crawler.options import CrawlOptions
 from crawler.sources import Source
@@ -79,4 +78,4 @@ def download_slots(sources: list[Source], delay: float | None) -> dict[str, dict
 def trusted_hosts(sources: list[Source]) -> list[str]:
     """Base hosts the user pointed a crawl at (a replica, a local mirror): these alone may
     resolve to a loopback or private address. An outlet's own public name never may."""
-    return sorted({s.base_host for s in sources if s.base_host != urlsplit(s.canonical_base).hostname})
+    return sorted({host for s in sources for host in s.trusted_hosts})

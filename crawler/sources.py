@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
@@ -35,31 +35,62 @@ def _strip_prefixes(host: str, known: frozenset[str]) -> bool:
     return bool(host)
 
 
+def _host(url: str | None) -> str:
+    return (urlsplit(url).hostname or "") if url else ""
+
+
+def _same_origin(host: str, port: int | None, base: str, *, strip: bool) -> bool:
+    """Whether host:port is `base`'s (with www./m./amp. forms on standard ports if strip)."""
+    parts = urlsplit(base)
+    own = (parts.hostname or "").lower()
+    if host == own and port == url_port(parts):
+        return True
+    return strip and port in DEFAULT_PORTS.values() and _strip_prefixes(host, frozenset({own}))
+
+
 class SourceError(ValueError):
     """A sources file that cannot be used; the message names the outlet."""
 
 
 @dataclass(frozen=True)
 class Edition:
-    """One language edition of an outlet and how its new articles are found."""
+    """One language edition of an outlet and how its new articles are found.
+
+    `lang` is the edition as the outlet's URLs name it (`ru`, `be_latn`), or "" for an
+    outlet with a single unnamed edition, whose articles' language is detected. An edition
+    served from a host of its own (BelTA's `blr.belta.by`) has a `base_url` (where this
+    run fetches it) and a `canonical_base` (its public name, what stored URLs say).
+    """
 
     lang: str
-    listing: str
+    listing: str | None = None
     feeds: tuple[str, ...] = ()
     first_listing: str | None = None
+    base_url: str | None = None
+    canonical_base: str | None = None
+    language: str | None = None  # ISO 639-1 of its text when the edition id is not one
 
-    def listing_path(self, page: int) -> str:
+    def listing_path(self, page: int) -> str | None:
         if page == 1 and self.first_listing:
             return self.first_listing
-        return self.listing.format(page=page)
+        return self.listing.format(page=page) if self.listing else None
+
+    @property
+    def language_hint(self) -> str | None:
+        """The language the edition's text is expected in, for detection to confirm."""
+        return self.language or (self.lang.split("_")[0] if self.lang else None)
 
 
 @dataclass(frozen=True)
 class ExtractRules:
-    """CSS selectors and phrases that turn one outlet's article page into fields."""
+    """CSS selectors and phrases that turn one outlet's article page into fields.
 
-    container: str
-    title: str
+    Every field may be left out: what a selector does not find, the generic reader finds
+    in the page's own metadata (JSON-LD, OpenGraph, <time>) and its main text.
+    """
+
+    container: str | None = None
+    title: str | None = None
     paragraphs: str = "p"
     date: str | None = None
     date_pattern: str | None = None
@@ -87,11 +118,13 @@ class Source:
     name: str
     base_url: str
     canonical_base: str
-    article_pattern: re.Pattern[str]
-    canonical_path: str
     editions: tuple[Edition, ...]
-    listing_link_selector: str
-    extract: ExtractRules
+    # None: every feed item or listing link on the outlet's hosts is an article, and its
+    # path (tracking parameters dropped) is its identity.
+    article_pattern: re.Pattern[str] | None = None
+    canonical_path: str | None = None
+    listing_link_selector: str = "a[href]"
+    extract: ExtractRules = field(default_factory=ExtractRules)
     politeness: Politeness = field(default_factory=Politeness)
     aliases: tuple[str, ...] = ()
     interval_minutes: float = 30.0
@@ -105,7 +138,18 @@ class Source:
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 raise SourceError(f"source {self.id!r}: {url!r} is not an http(s) URL")
         if not self.editions:
-            raise SourceError(f"source {self.id!r}: no editions")
+            raise SourceError(f"source {self.id!r}: no editions (give feeds or a listing)")
+        for e in self.editions:
+            if not e.feeds and not e.listing:
+                raise SourceError(f"source {self.id!r}: edition {e.lang or 'default'!r} has "
+                                  "neither feeds nor a listing")
+            for own in (e.base_url, e.canonical_base):
+                if own is not None and (urlsplit(own).scheme not in DEFAULT_PORTS
+                                        or not urlsplit(own).hostname):
+                    raise SourceError(f"source {self.id!r}: {own!r} is not an http(s) URL")
+        if (self.article_pattern is None) != (self.canonical_path is None):
+            raise SourceError(f"source {self.id!r}: article_pattern and canonical_path go "
+                              "together")
         if self.interval_minutes <= 0:
             raise SourceError(f"source {self.id!r}: interval_minutes must be positive")
         if self.cron is not None and len(self.cron.split()) != 5:
@@ -119,14 +163,52 @@ class Source:
     @property
     def hosts(self) -> tuple[str, ...]:
         """Every host name that serves this outlet's pages."""
-        canonical = urlsplit(self.canonical_base).hostname or ""
-        return tuple(dict.fromkeys((self.base_host, canonical, *self.aliases)))
+        names = [self.base_host, _host(self.canonical_base), *self.aliases]
+        for e in self.editions:
+            names += [_host(e.base_url), _host(e.canonical_base)]
+        return tuple(dict.fromkeys(h for h in names if h))
+
+    @property
+    def base_hosts(self) -> frozenset[str]:
+        """The hosts this run fetches from: the outlet's base URL and its editions' own."""
+        return frozenset(h.lower() for h in (self.base_host, *(_host(e.base_url) for e in
+                                                                self.editions)) if h)
+
+    @property
+    def trusted_hosts(self) -> frozenset[str]:
+        """Base hosts the user pointed this run at that are not the outlet's public names (a
+        mirror, the replica): these alone may resolve to a loopback or private address."""
+        return self.base_hosts - self.public_hosts
 
     @property
     def public_hosts(self) -> frozenset[str]:
-        """The outlet's own names: its canonical host and its aliases (mirrors)."""
-        return frozenset(h.lower() for h in
-                         (urlsplit(self.canonical_base).hostname or "", *self.aliases) if h)
+        """The outlet's own names: its canonical hosts (its editions' too) and aliases."""
+        names = (_host(self.canonical_base), *self.aliases,
+                 *(_host(e.canonical_base) for e in self.editions))
+        return frozenset(h.lower() for h in names if h)
+
+    def edition_base(self, edition: Edition) -> str:
+        """Where this run fetches `edition` from."""
+        return edition.base_url or self.base_url
+
+    def edition_canonical(self, edition: Edition) -> str:
+        """The public base of `edition`'s URLs."""
+        return edition.canonical_base or self.canonical_base
+
+    def edition_of(self, url: str) -> Edition | None:
+        """The edition served from a host of its own that `url` is on, if any."""
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").rstrip(".").lower(), url_port(parts)
+        for e in self.editions:
+            for base in (e.base_url, e.canonical_base):
+                if base and _same_origin(host, port, base, strip=base == e.canonical_base):
+                    return e
+        return None
+
+    def edition(self, lang: str | None) -> Edition:
+        """The edition named `lang`; the first one without a host of its own when none is."""
+        named = next((e for e in self.editions if e.lang == lang), None)
+        return named or next((e for e in self.editions if not e.base_url), self.editions[0])
 
     def serves(self, url: str) -> bool:
         """Whether `url` is on this outlet: the one notion of its hosts that link discovery,
@@ -141,16 +223,29 @@ class Source:
             return False
         host = (parts.hostname or "").rstrip(".").lower()
         port = url_port(parts)
-        if host == self.base_host.lower() and port == url_port(urlsplit(self.base_url)):
+        bases = (self.base_url, *(e.base_url for e in self.editions if e.base_url))
+        if any(_same_origin(host, port, base, strip=False) for base in bases):
             return True
         return port in DEFAULT_PORTS.values() and _strip_prefixes(host, self.public_hosts)
 
-    def with_base_url(self, base_url: str) -> Source:
-        return replace(self, base_url=base_url.rstrip("/"))
+    def with_base_url(self, base_url: str, edition: str | None = None) -> Source:
+        """This outlet fetched from `base_url` (a mirror, the replica): the whole outlet, or
+        only the edition named `edition` when that edition has a host of its own."""
+        if edition is None:
+            return replace(self, base_url=base_url.rstrip("/"))
+        found = next((e for e in self.editions if e.lang == edition), None)
+        if found is None or found.base_url is None:
+            own = [e.lang for e in self.editions if e.base_url]
+            raise SourceError(f"outlet {self.id!r} has no edition {edition!r} on a host of its "
+                              f"own (those it has: {', '.join(own) or 'none'})")
+        moved = replace(found, base_url=base_url.rstrip("/"),
+                        canonical_base=found.canonical_base or found.base_url)
+        return replace(self, editions=tuple(moved if e is found else e for e in self.editions))
 
-    def url(self, path: str) -> str:
-        """An absolute URL on the base URL this run fetches from."""
-        return self.base_url.rstrip("/") + path
+    def url(self, path: str, edition: Edition | None = None) -> str:
+        """An absolute URL on the base URL this run uses (for `edition`, its own host's)."""
+        base = self.edition_base(edition) if edition is not None else self.base_url
+        return base.rstrip("/") + path
 
 
 def load_sources(path: Path | None = None) -> dict[str, Source]:
@@ -168,16 +263,21 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def build_source(sid: str, raw: Mapping[str, Any]) -> Source:
     """A validated Source from one table of a sources file."""
     try:
+        unknown = sorted(set(raw) - SOURCE_KEYS)
+        if unknown:
+            raise SourceError(f"source {sid!r}: unknown key {unknown[0]!r}; known: "
+                              f"{', '.join(sorted(SOURCE_KEYS))}")
+        pattern = raw.get("article_pattern")
         return Source(
             id=sid,
             name=str(raw.get("name", sid)),
             base_url=str(raw["base_url"]).rstrip("/"),
             canonical_base=str(raw.get("canonical_base", raw["base_url"])).rstrip("/"),
-            article_pattern=re.compile(raw["article_pattern"]),
-            canonical_path=str(raw["canonical_path"]),
-            editions=tuple(_edition(lang, e) for lang, e in raw["editions"].items()),
-            listing_link_selector=str(raw["listing_links"]["selector"]),
-            extract=_rules(raw["extract"]),
+            article_pattern=re.compile(pattern) if pattern else None,
+            canonical_path=str(raw["canonical_path"]) if raw.get("canonical_path") else None,
+            editions=_editions(raw),
+            listing_link_selector=str(raw.get("listing_links", {}).get("selector", "a[href]")),
+            extract=_rules(raw.get("extract", {})),
             politeness=Politeness(**raw.get("politeness", {})),
             aliases=tuple(raw.get("aliases", ())),
             interval_minutes=float(raw.get("interval_minutes", 30)),
@@ -190,16 +290,46 @@ def build_source(sid: str, raw: Mapping[str, Any]) -> Source:
         raise SourceError(f"source {sid!r}: {exc}") from None
 
 
+EDITION_KEYS = frozenset({"feeds", "listing", "first_listing", "base_url", "canonical_base",
+                          "language"})
+SOURCE_KEYS = frozenset({"name", "base_url", "canonical_base", "aliases", "interval_minutes",
+                         "cron", "enabled", "article_pattern", "canonical_path", "editions",
+                         "listing_links", "extract", "politeness"}) | EDITION_KEYS - {"base_url"}
+
+
+def _editions(raw: Mapping[str, Any]) -> tuple[Edition, ...]:
+    """The outlet's `editions` table, or one unnamed edition from top-level feeds/listing."""
+    if "editions" in raw:
+        return tuple(_edition(str(lang), e) for lang, e in raw["editions"].items())
+    top = {k: raw[k] for k in EDITION_KEYS - {"base_url", "canonical_base"} if k in raw}
+    return (_edition("", top),)
+
+
 def _edition(lang: str, raw: Mapping[str, Any]) -> Edition:
+    unknown = sorted(set(raw) - EDITION_KEYS)
+    if unknown:
+        raise TypeError(f"edition {lang!r}: unknown key {unknown[0]!r}")
+    feeds = raw.get("feeds", ())
+    if isinstance(feeds, str):
+        feeds = (feeds,)
+    base = raw.get("base_url")
     return Edition(
         lang=lang,
-        listing=str(raw["listing"]),
-        feeds=tuple(raw.get("feeds", ())),
+        listing=str(raw["listing"]) if raw.get("listing") else None,
+        feeds=tuple(str(f) for f in feeds),
         first_listing=raw.get("first_listing"),
+        base_url=str(base).rstrip("/") if base else None,
+        canonical_base=str(raw.get("canonical_base", base)).rstrip("/") if base else None,
+        language=str(raw["language"]) if raw.get("language") else None,
     )
 
 
 def _rules(raw: Mapping[str, Any]) -> ExtractRules:
     tuples = {"noise", "noise_phrases", "title_suffixes"}
     values: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
-    return ExtractRules(**values)
+    try:
+        return ExtractRules(**values)
+    except TypeError:
+        known = ", ".join(f.name for f in fields(ExtractRules))
+        unknown = sorted(set(values) - {f.name for f in fields(ExtractRules)})
+        raise TypeError(f"extract: unknown key {unknown[0]!r}; known: {known}") from None

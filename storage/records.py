@@ -27,7 +27,13 @@ class Article:
     fetched_at: datetime
     image_url: str | None
     text_hash: str
-    extractor: str  # "selectors", or "fallback" when the outlet's selectors found no body
+    # How the page was read: "selectors" (the outlet's own), "fallback" (its selectors found
+    # no body, the main-text extractor did), "generic" (no body selector: the generic reader),
+    # or "feed" (the page refused us; the feed item's own title, summary and time).
+    extractor: str
+    # Where each field came from, e.g. {"title": "selector", "published_at": "json-ld",
+    # "body": "main-text", "language": "detected"}; a field found nowhere is left out.
+    field_sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def body(self) -> str:

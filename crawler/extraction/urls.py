@@ -32,21 +32,35 @@ def article_ref(source: Source, href: str, page_url: str | None = None) -> Artic
 
     Host aliases (www., m., amp., mirrors, the base URL this run uses) map to the
     outlet; query strings (tracking, ?amp=1), fragments, AMP paths, doubled
-    slashes and zero padding are dropped: an article's identity is its path.
+    slashes and zero padding are dropped: an article's identity is its path. An outlet
+    without an article pattern (a generic one) keeps every path except its front page, and
+    the query parameters that are not tracking ones.
     """
     absolute = urljoin(page_url or source.base_url + "/", href.strip())
     parts = urlsplit(absolute)
     if parts.scheme not in ("http", "https") or not source.serves(absolute):
         return None
-    match = source.article_pattern.match(_without_amp(_SLASHES.sub("/", parts.path)))
+    path = _without_amp(_SLASHES.sub("/", parts.path))
+    own = source.edition_of(absolute)
+    if source.article_pattern is None or source.canonical_path is None:
+        if path in ("", "/"):
+            return None
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                           if not is_tracking(k)])
+        canonical_path = path + (f"?{query}" if query else "")
+        edition = own or source.edition(None)
+        return ArticleRef(source.edition_canonical(edition) + canonical_path, canonical_path,
+                          edition.lang, canonical_path)
+    match = source.article_pattern.match(path)
     if match is None:
         return None
     groups = {k: (str(int(v)) if v.isdigit() else v) for k, v in match.groupdict().items() if v}
     canonical_path = source.canonical_path.format(**groups)
+    edition = own or source.edition(groups.get("lang"))
     return ArticleRef(
-        url=source.canonical_base + canonical_path,
+        url=source.edition_canonical(edition) + canonical_path,
         outlet_article_id=groups.get("id", canonical_path),
-        lang=groups.get("lang", source.editions[0].lang),
+        lang=groups.get("lang", edition.lang),
         path=canonical_path,
     )
 
@@ -59,16 +73,25 @@ def canonical_url(source: Source, href: str, page_url: str | None = None) -> str
 
 def on_canonical_host(source: Source, url: str) -> str:
     """url moved from the host this run fetched from (a mirror, the replica) to the outlet's
-    canonical base, so that what is stored names the outlet, not the machine that served it;
-    a URL on any other host is returned as it is."""
+    canonical base (its edition's, for an edition on a host of its own), so that what is
+    stored names the outlet, not the machine that served it; a URL on any other host is
+    returned as it is."""
     parts = urlsplit(url)
-    base = urlsplit(source.base_url)
-    canonical = urlsplit(source.canonical_base)
-    served_by_base = ((parts.hostname or "").rstrip(".") == source.base_host
-                      and url_port(parts) == url_port(base))
-    if not served_by_base or (base.hostname, url_port(base)) == (canonical.hostname, url_port(canonical)):
-        return url
-    return urlunsplit((canonical.scheme, canonical.netloc, parts.path, parts.query, parts.fragment))
+    host = (parts.hostname or "").rstrip(".")
+    for base, canonical in _bases(source):
+        b, c = urlsplit(base), urlsplit(canonical)
+        if host != (b.hostname or "") or url_port(parts) != url_port(b):
+            continue
+        if (b.hostname, url_port(b)) == (c.hostname, url_port(c)):
+            return url
+        return urlunsplit((c.scheme, c.netloc, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def _bases(source: Source) -> list[tuple[str, str]]:
+    """(where this run fetches, the public base) for each edition host, then the outlet."""
+    own = [(e.base_url, source.edition_canonical(e)) for e in source.editions if e.base_url]
+    return [*own, (source.base_url, source.canonical_base)]
 
 
 def clean_url(url: str) -> str:

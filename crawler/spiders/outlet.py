@@ -69,22 +69,23 @@ class OutletSpider(scrapy.Spider):
         return reference_vectors(self.archive.engine)
 
     async def start(self) -> AsyncIterator[Any]:
-        feeds = [self.source.url(f) for e in self.source.editions for f in e.feeds]
+        feeds = [self.source.url(f, e) for e in self.source.editions for f in e.feeds]
         validators = feed_validators(self.archive.engine, feeds)
         for edition in self.source.editions:
             for feed in edition.feeds:
-                url = self.source.url(feed)
+                url = self.source.url(feed, edition)
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=self.on_error,
                     headers=_conditional_headers(*validators.get(url, (None, None))),
                     cb_kwargs={"edition": edition},
                     meta={"belmon_kind": "feed", "handle_httpstatus_list": [304]},
                 )
-            yield self._listing_request(edition, 1)
+            if edition.listing:
+                yield self._listing_request(edition, 1)
 
     def _listing_request(self, edition: Edition, page: int) -> scrapy.Request:
         return scrapy.Request(
-            self.source.url(edition.listing_path(page)), callback=self.parse_listing,
+            self.source.url(edition.listing_path(page) or "/", edition), callback=self.parse_listing,
             errback=self.on_error, cb_kwargs={"edition": edition, "page": page},
             meta={"belmon_kind": "listing", "belmon_page": page},
         )
@@ -179,7 +180,8 @@ class OutletSpider(scrapy.Spider):
                 continue
             self._queued.add(ref.url)
             yield scrapy.Request(
-                self.source.url(ref.path), callback=self.parse_article, errback=self.on_error,
+                self.source.url(ref.path, self.source.edition(ref.lang)),
+                callback=self.parse_article, errback=self.on_error,
                 cb_kwargs={"ref": ref}, meta={"belmon_kind": "article"},
             )
 

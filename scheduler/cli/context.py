@@ -46,22 +46,25 @@ def select_sources(
     if unknown:
         raise SourceError(f"unknown outlet {unknown[0]!r}; known: {', '.join(registry)}")
     chosen = {sid: registry[sid] for sid in dict.fromkeys(wanted)}
-    for sid, url in _parse_base_urls(base_urls, list(chosen)).items():
+    for (sid, edition), url in _parse_base_urls(base_urls, list(chosen)).items():
         if sid not in chosen:
             raise SourceError(f"--base-url names {sid!r}, which is not being crawled")
-        chosen[sid] = chosen[sid].with_base_url(url)
+        chosen[sid] = chosen[sid].with_base_url(url, edition)
     return list(chosen.values())
 
 
-def _parse_base_urls(values: Sequence[str], chosen: list[str]) -> dict[str, str]:
-    result: dict[str, str] = {}
+def _parse_base_urls(values: Sequence[str], chosen: list[str]) -> dict[tuple[str, str | None], str]:
+    """`--base-url` values: URL (one outlet crawled), OUTLET=URL, or OUTLET.EDITION=URL for an
+    edition served from a host of its own (BelTA's Belarusian edition at blr.belta.by)."""
+    result: dict[tuple[str, str | None], str] = {}
     for value in values:
-        sid, sep, url = value.partition("=")
-        if not sep or "://" in sid:
+        key, sep, url = value.partition("=")
+        if not sep or "://" in key:
             if len(chosen) != 1:
                 raise SourceError("with several outlets, give --base-url as OUTLET=URL")
-            sid, url = chosen[0], value
+            key, url = chosen[0], value
         if not url.startswith(("http://", "https://")):
             raise SourceError(f"--base-url {value!r}: not an http(s) URL")
-        result[sid] = url
+        sid, _, edition = key.partition(".")
+        result[(sid, edition or None)] = url
     return result
