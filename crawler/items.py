@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from crawler.extraction.feeds import FeedItem
+
 
 @dataclass(frozen=True)
 class ArticlePage:
@@ -16,3 +18,5 @@ class ArticlePage:
     fetched_at: datetime
     status: int
     seen_urls: tuple[str, ...] = ()  # every link that led to this page, cleaned
+    # Set when the page refused us (401/403/451) and its feed item is all there is to read.
+    feed_item: FeedItem | None = None

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from crawler.analysis import References, analyse, rescorer
 from crawler.extraction.extract import Rejected, extract_article
+from crawler.extraction.feed_article import article_from_feed
 from crawler.items import ArticlePage
 from crawler.sources import Source
 from crawler.themes import ThemeSet, load_themes
-from storage.records import AnalysedArticle, Rescored, StoredText
+from storage.records import AnalysedArticle, Article, Rescored, StoredText
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,11 @@ def read_page(page: ArticlePage, source: Source) -> AnalysedArticle | Rejected:
 def read_page_with(
     page: ArticlePage, source: Source, themes: ThemeSet, references: References
 ) -> AnalysedArticle | Rejected:
-    result = extract_article(page.html, page.url, source, page.fetched_at)
+    if page.feed_item is not None:
+        from_feed = article_from_feed(page.feed_item, page.url, source, page.fetched_at)
+        result: Article | Rejected = from_feed or Rejected("refused-no-feed-text", page.url)
+    else:
+        result = extract_article(page.html, page.url, source, page.fetched_at)
     if isinstance(result, Rejected):
         return result
     return analyse(AnalysedArticle(article=result, seen_urls=page.seen_urls), themes, references)

@@ -10,9 +10,9 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import articles, migrate
-from storage.articles import StoreResult
+from storage.articles import FEED, StoreResult
 from storage.engine import ArchiveError, create_archive_engine, database_url
-from storage.models import ArticleUrl, CrawlRun, OutletRow
+from storage.models import ArticleRow, ArticleUrl, CrawlRun, OutletRow
 from storage.records import AnalysedArticle, RunTotals
 from storage.stories import NearDuplicatePolicy
 
@@ -139,13 +139,17 @@ class Archive:
         return int(changed)
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """Those of `urls` under which the archive already holds an article."""
+        """Those of `urls` under which the archive already holds an article read from its page
+        (one kept from its feed item alone is asked for again, in case the page now answers)."""
         wanted = list(dict.fromkeys(urls))
         known: set[str] = set()
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                known.update(conn.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(chunk))))
+                known.update(conn.scalars(
+                    select(ArticleUrl.url).join(ArticleRow, ArticleRow.id == ArticleUrl.article_id)
+                    .where(ArticleUrl.url.in_(chunk), ArticleRow.extractor != FEED)
+                ))
         return known
 
     def store_article(

@@ -22,6 +22,7 @@ from storage.records import AnalysedArticle, Article
 from storage.stories import NearDuplicatePolicy, find_story, save_fingerprint
 
 NEW, KNOWN_URL, SAME_TEXT, REVISED, FAILED = "new", "known-url", "same-text", "revised", "failed"
+FEED = "feed"  # the extractor of an article kept from its feed item (its page refused us)
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,10 @@ class StoreResult:
 
 
 # Built once: statements are rebuilt per article otherwise, which costs more than running them.
-_BY_URL = select(ArticleRow.id, ArticleRow.text_hash, ArticleRow.title, ArticleRow.story_id).where(
-    ArticleRow.url == bindparam("url")
-)
+_BY_URL = select(
+    ArticleRow.id, ArticleRow.text_hash, ArticleRow.title, ArticleRow.story_id,
+    ArticleRow.extractor,
+).where(ArticleRow.url == bindparam("url"))
 _BY_HASH = select(ArticleRow.id, ArticleRow.story_id).where(
     ArticleRow.text_hash == bindparam("text_hash")
 ).limit(1)
@@ -54,7 +56,9 @@ def store(
     existing = conn.execute(_BY_URL, {"url": article.url}).first()
     if existing is not None:
         _add_urls(conn, item, existing.id)
-        if existing.text_hash == article.text_hash and existing.title == article.title:
+        same = existing.text_hash == article.text_hash and existing.title == article.title
+        # A feed item's summary never replaces a text read from the page itself.
+        if same or (article.extractor == FEED and existing.extractor != FEED):
             return StoreResult(KNOWN_URL, existing.id, existing.story_id)
         _revise(conn, existing.id, item)
         return StoreResult(REVISED, existing.id, existing.story_id)
@@ -183,6 +187,7 @@ def article_values(article: Article) -> dict[str, Any]:
         "text_hash": article.text_hash,
         "word_count": sum(len(p.split()) for p in ((article.lead or ""), *article.paragraphs)),
         "extractor": article.extractor,
+        "field_sources": dict(article.field_sources),
         "fetched_url": article.fetched_url,
     }
 

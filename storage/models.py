@@ -51,6 +51,8 @@ class ArticleRow(Base):
     text_hash: Mapped[str] = mapped_column(String(32))
     word_count: Mapped[int] = mapped_column(Integer)
     extractor: Mapped[str] = mapped_column(String(16))
+    # Where each field came from ({"title": "json-ld", "body": "main-text", ...}).
+    field_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     fetched_url: Mapped[str] = mapped_column(Text)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)

@@ -169,6 +169,10 @@ def _guarded(engine: Engine) -> Iterator[tuple[sqlite3.Connection, list[str]]]:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_PRAGMA and _reads_only(arg1 or "", arg2):
             return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+            # FTS5 asks this when a connection first opens the full-text index; the schema
+            # table cannot be written anyway (query_only is on, writable_schema off).
+            return sqlite3.SQLITE_OK
         name = _ACTION_NAMES.get(action, str(action))
         refused.append(f"PRAGMA {arg1}" if action == sqlite3.SQLITE_PRAGMA else name)
         return sqlite3.SQLITE_DENY

@@ -15,7 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.extraction.decoding import declared_charset, decode_html, is_html
-from crawler.extraction.feeds import read_feed
+from crawler.extraction.feeds import FeedItem, read_feed
 from crawler.extraction.urls import ArticleRef, article_ref, clean_url
 from crawler.fetcherrors import fetch_error_reason
 from crawler.fingerprint import similarity
@@ -29,6 +29,10 @@ from storage.stories import NearDuplicatePolicy
 
 if TYPE_CHECKING:
     from storage.archive import Archive
+
+
+# Article pages answering these refuse this crawler; a feed item's own text stands in for them.
+REFUSED = frozenset({401, 403, 451})
 
 
 class OutletSpider(scrapy.Spider):
@@ -58,6 +62,7 @@ class OutletSpider(scrapy.Spider):
         self._skipped: set[str] = set()
         self._queued: set[str] = set()
         self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it
+        self._feed_items: dict[str, FeedItem] = {}  # canonical URL -> its queued feed item
 
     @cached_property
     def themes(self) -> ThemeSet:
@@ -100,8 +105,21 @@ class OutletSpider(scrapy.Spider):
         feed = read_feed(response.body)
         if feed.problem is not None:
             self._reject(feed.problem, response.url)
-        refs = self._refs(feed.links, response.url)
-        yield from self._article_requests(self._unknown(refs))
+        unknown = self._unknown(self._refs(feed.links, response.url))
+        items = self._items_by_ref(feed.items, response.url)
+        for ref in unknown:
+            if ref.url in items:
+                self._feed_items.setdefault(ref.url, items[ref.url])
+        yield from self._article_requests(unknown)
+
+    def _items_by_ref(self, items: Iterable[FeedItem], page_url: str) -> dict[str, FeedItem]:
+        """Feed items by the canonical URL of the article each links to."""
+        found: dict[str, FeedItem] = {}
+        for item in items:
+            ref = article_ref(self.source, item.link, page_url)
+            if ref is not None:
+                found[ref.url] = item
+        return found
 
     def parse_listing(
         self, response: Response, edition: Edition, page: int
@@ -124,13 +142,14 @@ class OutletSpider(scrapy.Spider):
         # Only a charset the server or page declares: Scrapy's own guess (often cp1252)
         # would turn an unlabelled windows-1251 page into mojibake.
         html = decode_html(response.body, declared_charset(content_type, response.body))
+        self._feed_items.pop(ref.url, None)
         seen = self._seen.pop(ref.url, set()) | {clean_url(response.url)}
         yield ArticlePage(
             outlet=self.source.id, url=response.url, html=html,
             fetched_at=datetime.now(UTC), status=response.status, seen_urls=tuple(sorted(seen)),
         )
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[ArticlePage]:
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         if (
@@ -146,6 +165,18 @@ class OutletSpider(scrapy.Spider):
         # http-503 1, feed timeout 1".
         self._count(f"belmon/fetch_errors/{kind} {reason}")
         asked = request.meta.get("redirect_urls", [request.url])[0]  # before any redirect
+        ref = request.cb_kwargs.get("ref")
+        item = self._feed_items.pop(ref.url, None) if isinstance(ref, ArticleRef) else None
+        if (item is not None and isinstance(error, HttpError)
+                and error.response.status in REFUSED and item.title and item.summary):
+            self.logger.warning("%s: %s refused us (%s); keeping its feed item's title, summary "
+                                "and time", self.source.id, asked, reason)
+            yield ArticlePage(
+                outlet=self.source.id, url=request.url, html="", fetched_at=datetime.now(UTC),
+                status=error.response.status, feed_item=item,
+                seen_urls=tuple(sorted(self._seen.pop(ref.url, set()))),
+            )
+            return
         self.logger.warning("%s: could not fetch %s (%s): %s", self.source.id, asked, reason,
                             failure.getErrorMessage())
 

@@ -65,3 +65,19 @@ def test_without_a_limit_a_query_runs_to_its_end(engine: Engine) -> None:
     columns, rows = run_query(engine, "select count(*) as n from crawl_runs a, crawl_runs b",
                               time_limit=None)
     assert (columns, rows) == (["n"], [(3600,)])
+
+
+def test_full_text_search_works_on_a_connection_that_opens_the_index_first(tmp_path: Path) -> None:
+    """FTS5 asks to update the schema table when a connection first opens its index: a fresh
+    `belmon sql` process runs the README's MATCH query instead of refusing it as an UPDATE."""
+    path = str(tmp_path / "archive.sqlite")
+    Archive.open(path).close()
+    fresh = Archive.open(path)
+    try:
+        columns, rows = run_query(fresh.engine, "SELECT a.title FROM articles_fts f JOIN articles a "
+                                  "ON a.id = f.rowid WHERE articles_fts MATCH 'potash'")
+        assert columns == ["title"] and rows == []
+        with pytest.raises(QueryError, match="sqlite_master may not be modified"):
+            run_query(fresh.engine, "UPDATE sqlite_master SET sql = 'x'")
+    finally:
+        fresh.close()
