@@ -27,6 +27,9 @@ class CrawlOptions:
 
     trigger: str = "manual"
     refetch: bool = False
+    # `belmon outlets check`: per edition only its first feed (its first listing page when it
+    # has no feed) and the first article found there, known or not.
+    sample: bool = False
     max_pages: int = 5
     download_delay: float | None = None  # None: each outlet's own politeness delay
     timeout: float = 30.0

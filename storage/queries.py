@@ -110,3 +110,66 @@ def process_runs(engine: Engine, pid: int, since: datetime) -> list[RunView]:
     stmt = (select(CrawlRun).where(CrawlRun.pid == pid, CrawlRun.started_at >= since)
             .order_by(CrawlRun.id))
     return _runs(engine, stmt)
+
+
+@dataclass(frozen=True)
+class ReadingFigures:
+    """How an outlet's recent articles read: how many had each field, and how they were read."""
+
+    articles: int
+    dated: int
+    authored: int
+    with_lead: int
+    extractors: dict[str, int]  # extractor -> articles
+
+
+def reading_figures(engine: Engine, per_outlet: int = 50) -> dict[str, ReadingFigures]:
+    """Each outlet's newest `per_outlet` articles, by fetch time, summed up."""
+    newest = select(
+        ArticleRow.outlet, ArticleRow.published_at, ArticleRow.author, ArticleRow.lead,
+        ArticleRow.extractor,
+        func.row_number().over(partition_by=ArticleRow.outlet,
+                               order_by=ArticleRow.fetched_at.desc()).label("n"),
+    ).subquery()
+    stmt = select(newest).where(newest.c.n <= per_outlet)
+    found: dict[str, list[Any]] = {}
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        for row in conn.execute(stmt):
+            found.setdefault(str(row.outlet), []).append(row)
+    figures = {}
+    for outlet, rows in found.items():
+        extractors: dict[str, int] = {}
+        for row in rows:
+            extractors[row.extractor] = extractors.get(row.extractor, 0) + 1
+        figures[outlet] = ReadingFigures(
+            articles=len(rows), dated=sum(r.published_at is not None for r in rows),
+            authored=sum(bool(r.author) for r in rows), with_lead=sum(bool(r.lead) for r in rows),
+            extractors=dict(sorted(extractors.items())),
+        )
+    return figures
+
+
+@dataclass(frozen=True)
+class CheckedArticle:
+    """One article as `belmon outlets check` shows it: what was found and where."""
+
+    edition: str
+    url: str
+    extractor: str
+    fields: dict[str, Any]  # field -> its value as stored
+    field_sources: dict[str, str]
+
+
+CHECKED_FIELDS = ("title", "lead", "body", "author", "published_at", "language", "image_url")
+
+
+def checked_articles(engine: Engine) -> list[CheckedArticle]:
+    """Every article of a (small, throw-away) check archive, in edition order."""
+    columns = [getattr(ArticleRow, name) for name in CHECKED_FIELDS]
+    stmt = select(ArticleRow.edition, ArticleRow.url, ArticleRow.extractor,
+                  ArticleRow.field_sources, *columns).order_by(ArticleRow.edition, ArticleRow.id)
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        return [CheckedArticle(row.edition, row.url, row.extractor,
+                               {name: getattr(row, name) for name in CHECKED_FIELDS},
+                               dict(row.field_sources or {}))
+                for row in conn.execute(stmt)]

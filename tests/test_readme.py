@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import click
 
-from crawler.sources import DEFAULT_SOURCES
+from crawler.sources import (
+    DEFAULT_SOURCES,
+    EDITION_KEYS,
+    SOURCE_KEYS,
+    ExtractRules,
+    Politeness,
+)
 from scheduler.cli import cli
 from scheduler.config import SETTINGS
 
@@ -55,6 +62,11 @@ def test_every_outlet_key_is_documented() -> None:
                 keys |= {f"{key}.{k}" for k in value}
             else:
                 keys.add(key)
+    # Every key a sources file may set, not only those the packaged file happens to use.
+    keys |= set(SOURCE_KEYS) - {"editions", "extract", "politeness", "listing_links"}
+    keys |= {f"editions.<lang>.{k}" for k in EDITION_KEYS}
+    keys |= {f"extract.{f.name}" for f in fields(ExtractRules)}
+    keys |= {f"politeness.{f.name}" for f in fields(Politeness)} | {"listing_links.selector"}
     assert sorted(k for k in keys if f"`{k}`" not in README and f"`{k}`," not in README) == []
 
 

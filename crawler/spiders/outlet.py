@@ -63,6 +63,7 @@ class OutletSpider(scrapy.Spider):
         self._queued: set[str] = set()
         self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it
         self._feed_items: dict[str, FeedItem] = {}  # canonical URL -> its queued feed item
+        self._sampled: list[ArticleRef] = []  # the articles a check reads, one per edition
 
     @cached_property
     def themes(self) -> ThemeSet:
@@ -77,7 +78,7 @@ class OutletSpider(scrapy.Spider):
         feeds = [self.source.url(f, e) for e in self.source.editions for f in e.feeds]
         validators = feed_validators(self.archive.engine, feeds)
         for edition in self.source.editions:
-            for feed in edition.feeds:
+            for feed in edition.feeds[:1] if self.options.sample else edition.feeds:
                 url = self.source.url(feed, edition)
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=self.on_error,
@@ -85,7 +86,7 @@ class OutletSpider(scrapy.Spider):
                     cb_kwargs={"edition": edition},
                     meta={"belmon_kind": "feed", "handle_httpstatus_list": [304]},
                 )
-            if edition.listing:
+            if edition.listing and not (self.options.sample and edition.feeds):
                 yield self._listing_request(edition, 1)
 
     def _listing_request(self, edition: Edition, page: int) -> scrapy.Request:
@@ -195,6 +196,8 @@ class OutletSpider(scrapy.Spider):
 
     def _unknown(self, refs: list[ArticleRef]) -> list[ArticleRef]:
         """The refs the archive does not hold yet (all of them with --refetch)."""
+        if self.options.sample:
+            return self._sample(refs)
         if self.options.refetch:
             return refs
         known = self.archive.known_urls(r.url for r in refs)
@@ -204,6 +207,17 @@ class OutletSpider(scrapy.Spider):
             self._skipped.add(url)
             self._count("belmon/skipped_known")
         return [r for r in refs if r.url not in known]
+
+    def _sample(self, refs: list[ArticleRef]) -> list[ArticleRef]:
+        """For a check: the first article of each edition not yet sampled, known or not."""
+        taken = {r.lang for r in self._sampled}
+        fresh = []
+        for ref in refs:
+            if ref.lang not in taken:
+                taken.add(ref.lang)
+                fresh.append(ref)
+        self._sampled += fresh
+        return fresh
 
     def _article_requests(self, refs: list[ArticleRef]) -> Iterator[scrapy.Request]:
         for ref in refs:

@@ -11,6 +11,7 @@ from crawler.sources import SourceError
 from scheduler.cli import archive as cmd_archive
 from scheduler.cli import crawl as cmd_crawl
 from scheduler.cli import daemon as cmd_daemon
+from scheduler.cli import outlets as cmd_outlets
 from scheduler.cli import search as cmd_search
 from scheduler.cli import themes as cmd_themes
 from scheduler.cli.options import setting_option
@@ -53,6 +54,7 @@ def _with_log_level(command: click.Command) -> None:
 
 for command in (cmd_archive.init, cmd_archive.sql, cmd_archive.status,
                 cmd_crawl.crawl, cmd_crawl.demo, cmd_crawl.replica, cmd_daemon.daemon,
+                cmd_outlets.outlets,
                 cmd_search.search, cmd_search.export, cmd_search.reindex,
                 cmd_themes.match_command, cmd_themes.rematch, cmd_themes.reference):
     _with_log_level(command)

@@ -34,11 +34,16 @@ def open_archive(db: str | None, *, create: bool = False) -> Archive:
     return Archive.open(resolve_db(db, create=create))
 
 
+def load_registry(sources_file: str | None) -> dict[str, Source]:
+    """Every outlet of the packaged sources file, overlaid by the user's, in file order."""
+    return load_sources(Path(sources_file) if sources_file else None)
+
+
 def select_sources(
     names: Sequence[str], sources_file: str | None, base_urls: Sequence[str] = ()
 ) -> list[Source]:
     """The outlets a command names (all enabled ones for 'all' or none), with base URLs applied."""
-    registry = load_sources(Path(sources_file) if sources_file else None)
+    registry = load_registry(sources_file)
     wanted = list(names) or ["all"]
     if "all" in wanted:
         wanted = [sid for sid, s in registry.items() if s.enabled]

@@ -42,8 +42,9 @@ db_option = setting_option("db")
 sources_option = setting_option("sources")
 
 base_url_option = click.option(
-    "--base-url", "base_urls", multiple=True, metavar="[OUTLET=]URL",
-    help="Fetch from this base URL instead (mirror or replica); repeatable.",
+    "--base-url", "base_urls", multiple=True, metavar="[OUTLET[.EDITION]=]URL",
+    help="Fetch from this base URL instead (mirror or replica); OUTLET.EDITION=URL for an "
+         "edition on a host of its own; repeatable.",
 )
 
 
