@@ -42,14 +42,19 @@ def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, An
             "crawler.middlewares.GuardedMetaRefresh": 580,
             "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
             "crawler.middlewares.GuardedRedirect": 600,
+            "crawler.hostgate.HostGate": 950,  # last before the download: refused ones never wait
         },
         "SPIDER_MIDDLEWARES": {"crawler.callbackerrors.CallbackErrors": 950},
         "BELMON_TRUSTED_HOSTS": trusted_hosts(sources),
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-        "DOWNLOAD_DELAY": 1.0 if options.download_delay is None else options.download_delay,
-        "DOWNLOAD_DELAY_JITTER": 0.5,
-        "DOWNLOAD_SLOTS": download_slots(sources, options.download_delay),
+        # The delay between requests to a host is kept by crawler/hostgate.py, one gate per
+        # host shared by every outlet's crawler; Scrapy's own slots (one set per crawler) keep
+        # only the concurrency, so that their delay cannot bunch requests the gate spaced out.
+        "DOWNLOAD_DELAY": 0,
+        "DOWNLOAD_SLOTS": {host: {"delay": 0, "concurrency": limit[1]}
+                           for host, limit in host_limits(sources, options.download_delay).items()},
+        "BELMON_HOST_LIMITS": host_limits(sources, options.download_delay),
         "ITEM_PIPELINES": {
             "crawler.pipelines.ReadStage": 100,
             "crawler.pipelines.StoreStage": 900,
@@ -62,17 +67,18 @@ def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, An
     }
 
 
-def download_slots(sources: list[Source], delay: float | None) -> dict[str, dict[str, Any]]:
-    """Per-host delay and concurrency from each outlet's politeness settings."""
-    slots: dict[str, dict[str, Any]] = {}
+def host_limits(sources: list[Source], delay: float | None) -> dict[str, list[float]]:
+    """Per host, [seconds between requests, requests at once] from the politeness of the
+    outlets it serves (`delay` overrides theirs); a host several outlets share keeps the
+    strictest: the longest delay and the fewest parallel requests."""
+    limits: dict[str, list[float]] = {}
     for source in sources:
+        own = [source.politeness.download_delay if delay is None else delay,
+               source.politeness.concurrency]
         for host in source.hosts:
-            slots[host] = {
-                "delay": source.politeness.download_delay if delay is None else delay,
-                "concurrency": source.politeness.concurrency,
-                "jitter": 0.5,
-            }
-    return slots
+            shared = limits.get(host)
+            limits[host] = [max(own[0], shared[0]), min(own[1], shared[1])] if shared else own
+    return limits
 
 
 def trusted_hosts(sources: list[Source]) -> list[str]:

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from storage.archive import Archive
 
 
+# Feeds and listing pages go before article pages: every link to an article (its variants
+# on other hosts and with tracking parameters) is then seen before the article is fetched.
+DISCOVERY_PRIORITY = 10
 # Article pages answering these refuse this crawler; a feed item's own text stands in for them.
 REFUSED = frozenset({401, 403, 451})
 
@@ -83,7 +86,7 @@ class OutletSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=self.on_error,
                     headers=_conditional_headers(*validators.get(url, (None, None))),
-                    cb_kwargs={"edition": edition},
+                    cb_kwargs={"edition": edition}, priority=DISCOVERY_PRIORITY,
                     meta={"belmon_kind": "feed", "handle_httpstatus_list": [304]},
                 )
             if edition.listing and not (self.options.sample and edition.feeds):
@@ -93,7 +96,7 @@ class OutletSpider(scrapy.Spider):
         return scrapy.Request(
             self.source.url(edition.listing_path(page) or "/", edition), callback=self.parse_listing,
             errback=self.on_error, cb_kwargs={"edition": edition, "page": page},
-            meta={"belmon_kind": "listing", "belmon_page": page},
+            priority=DISCOVERY_PRIORITY, meta={"belmon_kind": "listing", "belmon_page": page},
         )
 
     def parse_feed(self, response: Response, edition: Edition) -> Iterator[scrapy.Request]:

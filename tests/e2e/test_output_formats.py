@@ -31,10 +31,12 @@ ROW_COMMANDS = {
     "match": ["match", "{page}", "--db", "{db}"],
     "reference list": ["reference", "list", "--db", "{db}"],
     "crawl": ["crawl", "--delay", "0", "--db", "{db}", "{base_url}"],
+    "outlets": ["outlets", "--db", "{db}"],
+    "outlets check": ["outlets", "check", "charter97", "--delay", "0", "{charter97_url}"],
 }
 # The key whose value must be a time in every machine format, where the command has one.
 TIME_KEYS = {"search": "published_at", "export": "published_at", "status": "last_run_at",
-             "crawl": "started_at"}
+             "crawl": "started_at", "outlets": "last_run_at"}
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +61,8 @@ def _args(name: str, replica: Replica, db: Path, page: Path) -> list[str]:
     for arg in ROW_COMMANDS[name]:
         if arg == "{base_url}":
             args += base_url_args(replica)
+        elif arg == "{charter97_url}":
+            args += ["--base-url", replica.base_urls["charter97"]]
         else:
             args.append(arg.format(db=db, page=page))
     return args
@@ -98,6 +102,7 @@ def test_every_row_command_prints_each_format(
 def _commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
     for name, command in group.commands.items():
         if isinstance(command, click.Group):
+            yield prefix + name, command  # a group may print rows itself (`belmon outlets`)
             yield from _commands(command, f"{prefix}{name} ")
         else:
             yield prefix + name, command

@@ -24,7 +24,7 @@ def test_every_variable_is_belmon_and_the_flag() -> None:
 
 def test_every_crawl_option_field_but_the_per_run_ones_is_a_setting() -> None:
     fields = set(CrawlOptions.__dataclass_fields__)
-    assert {s.option for s in CRAWL_SETTINGS} == fields - {"trigger", "refetch"}
+    assert {s.option for s in CRAWL_SETTINGS} == fields - {"trigger", "refetch", "sample"}
 
 
 @pytest.mark.parametrize("command", [crawl, daemon])
