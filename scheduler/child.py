@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from crawler.options import CrawlOptions
+from crawler.sources import Source
 from scheduler.config import CRAWL_SETTINGS
 
 # `belmon crawl` exits with this status (EX_TEMPFAIL) when an outlet it should crawl is being
@@ -28,11 +29,14 @@ class ChildCommand:
     sources_file: str | None = None
     log_level: str = "INFO"
 
-    def argv(self, outlet_id: str, base_url: str, options: CrawlOptions) -> list[str]:
-        """The `belmon crawl` command line for one outlet, run with this interpreter."""
+    def argv(self, source: Source, options: CrawlOptions) -> list[str]:
+        """The `belmon crawl` command line for one outlet, run with this interpreter: fetched
+        from the same base URLs as the daemon's, its editions' own hosts included."""
+        bases = [f"{source.id}={source.base_url}"] + [
+            f"{source.id}.{e.lang}={e.base_url}" for e in source.editions if e.base_url]
         return [sys.executable, "-m", "scheduler", "--log-level", self.log_level,
-                "crawl", outlet_id, "--trigger", options.trigger, "--no-wait", "--db", self.db,
-                "--base-url", f"{outlet_id}={base_url}",
+                "crawl", source.id, "--trigger", options.trigger, "--no-wait", "--db", self.db,
+                *(arg for base in bases for arg in ("--base-url", base)),
                 *(["--sources", self.sources_file] if self.sources_file else []),
                 *(["--refetch"] if options.refetch else []),
                 *option_arguments(options)]

@@ -152,7 +152,7 @@ class Daemon:
         if catch_up:
             pages = max(self.options.catch_up_pages, pages)
         options = replace(self.options.crawl, trigger=trigger, max_pages=pages)
-        argv = self.options.child.argv(outlet_id, source.base_url, options)
+        argv = self.options.child.argv(source, options)
         log.info("%s: %s crawl of %s (up to %d listing pages)", outlet_id, trigger,
                  source.base_url, pages)
         self._set_running(outlet_id, trigger)

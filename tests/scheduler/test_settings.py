@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.options import CrawlOptions
+from crawler.sources import Edition, Source, load_sources
 from scheduler.child import ChildCommand
 from scheduler.cli.crawl import crawl
 from scheduler.cli.daemon import daemon
@@ -40,13 +41,28 @@ def test_crawl_and_daemon_take_every_crawl_setting(command: object) -> None:
                  themes_file=Path("/tmp/themes.toml"), workers=0),
 ])
 def test_the_childs_command_line_carries_the_same_options(options: CrawlOptions) -> None:
-    argv = ChildCommand(db="/tmp/a.sqlite").argv("charter97", "http://127.0.0.1:1", options)
+    source = load_sources()["charter97"].with_base_url("http://127.0.0.1:1")
+    argv = ChildCommand(db="/tmp/a.sqlite").argv(source, options)
     args = argv[argv.index("crawl") + 1:]
     ctx = crawl.make_context("crawl", args)
     params = dict(ctx.params)
     rebuilt = CrawlOptions(trigger=params["trigger"], refetch=params["refetch"],
                            **crawl_option_values(params))
     assert rebuilt == options
+    assert params["base_urls"] == ("charter97=http://127.0.0.1:1",)
+
+
+def test_the_childs_command_line_fetches_every_edition_where_the_daemon_does() -> None:
+    """An edition on a host of its own (BelTA's blr.belta.by) is fetched by the daemon's child
+    from the base URL the daemon was given for it, not from the real site."""
+    source = Source(id="agency", name="Agency", base_url="http://127.0.0.1:1",
+                    canonical_base="https://agency.example",
+                    editions=(Edition("ru", feeds=("/rss",)),
+                              Edition("be", feeds=("/rss",), base_url="https://be.agency.example")))
+    moved = source.with_base_url("http://127.0.0.1:2", "be")
+    argv = ChildCommand(db="/tmp/a.sqlite").argv(moved, CrawlOptions())
+    params = crawl.make_context("crawl", argv[argv.index("crawl") + 1:]).params
+    assert params["base_urls"] == ("agency=http://127.0.0.1:1", "agency.be=http://127.0.0.1:2")
 
 
 def _delay_seen(**env: str) -> str:
