@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ def crawl_benchmark(articles: int, rounds: int, page_kb: int = 100) -> dict[str,
                 replica.reset_request_log()
                 full.append(run_child([*BELMON, "--log-level", "WARNING", "crawl", "--db", db,
                                        "--delay", "0", "--max-pages", "10000", *base_args]))
-                pages = [replica.base_urls[o] + p for o, p in replica.request_log]
+                pages = [replica.base_urls[o] + p for o, p in replica.request_log
+                         if p != "/robots.txt"]
                 replica.reset_request_log()
                 incremental.append(run_child([*BELMON, "--log-level", "WARNING", "crawl", "--db",
                                               db, "--delay", "0", "--max-pages", "10000",
@@ -38,9 +40,14 @@ def crawl_benchmark(articles: int, rounds: int, page_kb: int = 100) -> dict[str,
                 incremental_log = replica.request_log
                 urls = Path(tmp) / "urls.txt"
                 urls.write_text("\n".join(pages), encoding="utf-8")
+                replica.reset_request_log()
                 bare.append(run_child([_python(), "-m", "benchmarks.bare_spider", str(urls)]))
+                _check_served("bare Scrapy", len(pages), replica.request_log)
+                _check_stored(db, articles)
     sources = load_sources()
-    article_requests = [p for o, p in incremental_log if sources[o].article_pattern.match(p)]
+    article_requests = [p for o, p in incremental_log
+                        if (pattern := sources[o.split(".")[0]].article_pattern) is not None
+                        and pattern.match(p)]
     return {
         "articles": articles,
         "pages": len(pages),
@@ -57,6 +64,23 @@ def crawl_benchmark(articles: int, rounds: int, page_kb: int = 100) -> dict[str,
         "rounds": rounds,
         "page_kb": page_kb,
     }
+
+
+def _check_served(who: str, wanted: int, log: list[tuple[str, str]]) -> None:
+    """Fail unless the replica answered every page: a run that fetched nothing is no baseline."""
+    served = len([p for _o, p in log if p != "/robots.txt"])
+    if served < wanted:
+        raise RuntimeError(f"{who} fetched {served} of the {wanted} pages: nothing to compare")
+
+
+def _check_stored(db: str, articles: int) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        stored = conn.execute("select count(*) from articles").fetchone()[0]
+    finally:
+        conn.close()
+    if stored < articles:
+        raise RuntimeError(f"the full pipeline stored {stored} of {articles} articles")
 
 
 def _empty_dir() -> Path:
