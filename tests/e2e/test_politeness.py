@@ -10,7 +10,10 @@ from pathlib import Path
 from replica.server import Replica
 from tests.conftest import base_url_args, query, run_belmon
 
-DELAY = 0.1
+DELAY = 0.2
+# The gate spaces requests as they leave; the server stamps them as they arrive, a few
+# (on a loaded machine, tens of) milliseconds later and not always by the same amount.
+JITTER = 0.08
 
 
 def test_outlets_on_one_host_share_its_delay(replica: Replica, db: Path) -> None:
@@ -26,5 +29,6 @@ def test_outlets_on_one_host_share_its_delay(replica: Replica, db: Path) -> None
     times = sorted(at for at, _outlet, _path in log)
     gaps = [b - a for a, b in pairwise(times)]
     # Scrapy alone would keep each outlet's crawler to the delay, and let them overlap.
-    assert min(gaps) >= DELAY * 0.8, sorted(gaps)[:5]
+    assert min(gaps) >= DELAY - JITTER, sorted(gaps)[:5]
+    assert sorted(gaps)[len(gaps) // 2] >= DELAY * 0.95, sorted(gaps)
     assert query(db, "select count(*) from articles")[0][0] > 0
