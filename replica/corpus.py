@@ -265,10 +265,13 @@ def newest_first(articles: Iterable[ReplicaArticle]) -> list[ReplicaArticle]:
     return sorted(articles, key=lambda a: (a.published, a.id), reverse=True)
 
 
-def load_folder(folder: Path) -> dict[tuple[str, int], ReplicaArticle]:
-    """Every outlet's articles in one `<outlet>/<lang>-<id>.toml` folder, keyed by (outlet, id)."""
+def load_folder(
+    folder: Path, outlets: Iterable[str] = OUTLETS
+) -> dict[tuple[str, int], ReplicaArticle]:
+    """The articles of `outlets` (default: those served) in one `<outlet>/<lang>-<id>.toml`
+    folder, keyed by (outlet, id)."""
     found: dict[tuple[str, int], tuple[ReplicaArticle, Path]] = {}
-    for outlet in OUTLET_LANGS:
+    for outlet in outlets:
         for path in article_files(folder, outlet):
             article = load_file(outlet, path)
             key = (outlet, article.id)
@@ -278,15 +281,18 @@ def load_folder(folder: Path) -> dict[tuple[str, int], ReplicaArticle]:
     return {key: article for key, (article, _) in found.items()}
 
 
-def load_corpus(root: Path | None = None, extra_dir: Path | None = None) -> list[ReplicaArticle]:
-    """Load the corpus at root (default: packaged), newest first.
+def load_corpus(
+    root: Path | None = None, extra_dir: Path | None = None, outlets: Iterable[str] = OUTLETS
+) -> list[ReplicaArticle]:
+    """Load the corpus at root (default: packaged), newest first: the articles of `outlets`,
+    by default those the replica serves (articles may be written before their pages are).
 
     Articles in extra_dir (a drop folder) replace those in root with the same outlet and id,
     as the running replica does: an outlet may edit a published article.
     """
-    articles = load_folder(root or ARTICLES_ROOT)
+    articles = load_folder(root or ARTICLES_ROOT, outlets)
     if extra_dir is not None:
-        articles.update(load_folder(extra_dir))
+        articles.update(load_folder(extra_dir, outlets))
     logger.debug("loaded %d replica articles", len(articles))
     return newest_first(articles.values())
 

@@ -15,7 +15,9 @@ def main_text_paragraphs(html: str) -> tuple[str, ...]:
         include_tables=False,
         include_images=False,
         favor_precision=True,
-        deduplicate=True,
+        # Not trafilatura's deduplication: its cache spans every page the process reads, so
+        # a page read twice (a revision check, a reprint's copy) would lose its whole text.
+        deduplicate=False,
     )
     if not text:
         return ()

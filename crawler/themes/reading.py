@@ -20,8 +20,11 @@ def reading(text: str, title: str = "", language: str | None = None) -> tuple[st
     A given language is trusted; without one (or "und") it is detected. Belarusian written
     mostly in Latin letters is read as Łacinka; a language the themes have no terms for
     (pl, uk, de, zh, ...) is read as English when its script is mostly Latin, else as Russian,
-    and is still returned as it is.
+    and is still returned as it is. A code with a script ("be_latn", "be-Latn", an edition's
+    name) is its language.
     """
+    if language:
+        language = language.replace("-", "_").split("_")[0].lower()
     if language in ("ru", "en"):
         return language, language
     sample = f"{title}\n{text[:_SAMPLE]}"

@@ -57,7 +57,12 @@ def test_a_three_line_outlet_is_listed_and_checked(replica: Replica, tmp_path: P
     assert checked.returncode == 0, checked.stderr[-2000:]
     fields = {r["field"]: r for r in json.loads(checked.stdout)}
     assert fields["title"]["found"] and fields["body"]["found"]
-    assert fields["language"]["value"] == "ru"
+    # No selector: the generic reader, from the page's own metadata and its main text.
+    assert {r["extractor"] for r in fields.values()} == {"generic"}
+    assert fields["title"]["source"] in {"json-ld", "meta", "h1", "title-tag"}
+    assert fields["body"]["source"] == "main-text"
+    assert fields["published_at"]["source"] in {"json-ld", "meta", "time", "htmldate"}
+    assert (fields["language"]["value"], fields["language"]["source"]) == ("ru", "detected")
     paths = [path for _outlet, path in replica.request_log]
     assert paths.count("/ru/rss/all/") == 1  # one feed...
     assert len([p for p in paths if "/news/" in p]) == 1  # ...and one article, nothing else

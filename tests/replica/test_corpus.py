@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from replica.corpus import MINSK, load_corpus, parse_article
+from replica.corpus import MINSK, OUTLET_LANGS, OUTLETS, expected_stories, load_corpus, parse_article
 
 SAMPLE = Path(__file__).parents[1] / "fixtures" / "replica_sample"
 
@@ -85,3 +85,15 @@ def test_file_name_must_match_its_content(tmp_path: Path) -> None:
     (tmp_path / "charter97" / "be-690124.toml").rename(tmp_path / "charter97" / "be-1.toml")
     with pytest.raises(ValueError, match="be-1.toml: file name must be be-690124.toml"):
         load_corpus(tmp_path)
+
+
+def test_every_written_article_is_sound_served_or_not() -> None:
+    """The packaged corpus holds articles of every outlet the replica knows, including those
+    whose pages it does not build yet: all of them parse, and every reprint names an article
+    published before it."""
+    everything = load_corpus(outlets=OUTLET_LANGS)
+    assert {a.outlet for a in everything} >= set(OUTLETS)
+    stories = expected_stories(everything)
+    assert sum(len(members) for members in stories.values()) == len(everything)
+    served = load_corpus()
+    assert {a.outlet for a in served} == set(OUTLETS)
