@@ -147,9 +147,9 @@ class Source:
                 if own is not None and (urlsplit(own).scheme not in DEFAULT_PORTS
                                         or not urlsplit(own).hostname):
                     raise SourceError(f"source {self.id!r}: {own!r} is not an http(s) URL")
-        if (self.article_pattern is None) != (self.canonical_path is None):
-            raise SourceError(f"source {self.id!r}: article_pattern and canonical_path go "
-                              "together")
+        if self.canonical_path is not None and self.article_pattern is None:
+            raise SourceError(f"source {self.id!r}: canonical_path needs an article_pattern "
+                              "whose groups it is filled from")
         if self.interval_minutes <= 0:
             raise SourceError(f"source {self.id!r}: interval_minutes must be positive")
         if self.cron is not None and len(self.cron.split()) != 5:

@@ -29,8 +29,8 @@ OUTLET_LANGS: dict[str, tuple[str, ...]] = {
     "peoples-daily-ru": ("ru",),
     "cgtn-ru": ("ru",),
 }
-# The outlets whose pages the replica builds today (the rest are written, not yet served).
-OUTLETS = ("charter97", "pozirk")
+# The outlets whose pages the replica builds: every one it knows.
+OUTLETS = tuple(OUTLET_LANGS)
 # Where an article page lives on its outlet's site (on the edition's own host where an
 # edition has one). Fields: id, lang, slug, section, year, month, day, ymd (YYYYMMDD),
 # mmdd, iso_day (YYYY-MM-DD), unix (the publication time in seconds).

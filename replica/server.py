@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from replica import charter97_pages, faults, pozirk_pages
+from replica import charter97_pages, faults, house_pages, pozirk_pages
 from replica.corpus import (
     MINSK,
     OUTLETS,
@@ -29,6 +29,7 @@ from replica.corpus import (
     newest_first,
     parse_article,
 )
+from replica.houses import HOUSES
 from replica.pages import PageRequest, Response, common_route, html_page, not_found
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,23 @@ REQUEST_LOG_SIZE = 100_000
 MAX_POST_BYTES = 1_000_000
 Router = Callable[[PageRequest, list[ReplicaArticle]], Response | None]
 ROUTERS: dict[str, Router] = {"charter97": charter97_pages.route, "pozirk": pozirk_pages.route}
+
+
+def server_keys() -> list[str]:
+    """The hosts the replica serves, one port each: every outlet's own, and then each
+    edition that lives on a host of its own ("belta.be" is BelTA's blr.belta.by)."""
+    keys = list(OUTLETS)
+    for house in HOUSES.values():
+        keys += [k for k in dict.fromkeys(house.own_hosts.values()) if k not in keys]
+    return keys
+
+
+def _router(key: str) -> Callable[[PageRequest, list[ReplicaArticle]], Response | None]:
+    outlet = key.split(".")[0]
+    if outlet in ROUTERS:
+        return ROUTERS[outlet]
+    house = HOUSES[outlet]
+    return lambda request, articles: house_pages.route(house, key, request, articles)
 
 
 class OutletStore:
@@ -128,9 +146,11 @@ class OutletServer(ThreadingHTTPServer):
     # connections, and the kernel then retries the handshake ~200 ms later.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], outlet: str, replica: Replica) -> None:
+    def __init__(self, address: tuple[str, int], key: str, replica: Replica) -> None:
         super().__init__(address, ReplicaHandler)
-        self.outlet = outlet
+        self.key = key  # "belta", or "belta.be" for an edition on a host of its own
+        self.outlet = key.split(".")[0]
+        self.route = _router(key)
         self.replica = replica
         host, port = self.server_address[:2]
         self.base_url = f"http://{host!s}:{port}"
@@ -174,7 +194,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
 
     def _answer(self, with_body: bool) -> None:
         server = self.server
-        server.replica.record(server.outlet, self.path, self.headers.get("Cookie"))
+        server.replica.record(server.key, self.path, self.headers.get("Cookie"))
         fault = server.replica.faults.take(server.outlet, self.path)
         if fault is None:
             self._send_conditional(self._safe_page(), with_body)
@@ -197,7 +217,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         if found is None:
             request = PageRequest(url.path, url.query, server.base_url, server.replica.now())
             articles = server.replica.store(server.outlet).snapshot()
-            found = ROUTERS[server.outlet](request, articles)
+            found = server.route(request, articles)
         ballast = server.replica.ballast
         if found is not None and ballast and found.content_type.startswith("text/html"):
             found = replace(found, body=found.body.replace(b"</body>", ballast + b"</body>", 1))
@@ -285,7 +305,8 @@ def page_ballast(kb: int) -> bytes:
 
 
 class Replica:
-    """Both outlets' replicas, each on its own port; start() it or use it as a context manager."""
+    """Every outlet's replica, each host on its own port (`server_keys`); start() it or use it
+    as a context manager."""
 
     def __init__(
         self,
@@ -323,9 +344,9 @@ class Replica:
     def start(self) -> Replica:
         host, port = self._address
         try:
-            for offset, outlet in enumerate(OUTLETS):
+            for offset, key in enumerate(server_keys()):
                 address = (host, port + offset if port else 0)
-                self._servers[outlet] = OutletServer(address, outlet, self)
+                self._servers[key] = OutletServer(address, key, self)
         except OSError:
             self.stop()
             raise
@@ -365,7 +386,16 @@ class Replica:
     def base_urls(self) -> dict[str, str]:
         if not self._servers:
             raise RuntimeError("the replica is not running: call start() first")
-        return {outlet: server.base_url for outlet, server in self._servers.items()}
+        return {key: server.base_url for key, server in self._servers.items()}
+
+    @property
+    def outlets(self) -> list[str]:
+        """The outlets served, in port order (base_urls also names the editions' own hosts)."""
+        return list(self._stores)
+
+    def hosts_of(self, outlet: str) -> dict[str, str]:
+        """The base URLs serving `outlet`: its own ("belta") and its editions' ("belta.be")."""
+        return {k: url for k, url in self.base_urls.items() if k.split(".")[0] == outlet}
 
     def store(self, outlet: str) -> OutletStore:
         if outlet not in self._stores:
@@ -438,7 +468,8 @@ class Replica:
 
 
 def serve_forever(port: int, drop_dir: Path | None) -> None:
-    """Run the replica on port (charter97) and port+1 (pozirk) until Ctrl-C or SIGTERM."""
+    """Run the replica on port (charter97), port+1 (pozirk) and on, one port per host in
+    `server_keys()` order, until Ctrl-C or SIGTERM."""
     stopping = threading.Event()
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, lambda *_: stopping.set()) if in_main else None

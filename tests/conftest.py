@@ -16,6 +16,7 @@ GUARD_DIR = Path(__file__).parent / "netguard"
 sys.path.insert(0, str(GUARD_DIR))
 import sitecustomize  # noqa: E402,F401  (installs the loopback-only guard in this process)
 
+from crawler.sources import Source  # noqa: E402
 from replica.server import Replica  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -41,6 +42,13 @@ def run_belmon(*args: str, timeout: float = 120, **env: str) -> subprocess.Compl
         [*belmon_command(), *args], capture_output=True, text=True, timeout=timeout,
         env=belmon_env(**env), stdin=subprocess.DEVNULL,
     )
+
+
+def replica_source(replica: Replica, source: Source) -> Source:
+    """`source` fetched from the replica: its own host and its editions' ("belta.be")."""
+    for key, url in replica.hosts_of(source.id).items():
+        source = source.with_base_url(url, key.partition(".")[2] or None)
+    return source
 
 
 def base_url_args(replica: Replica) -> list[str]:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from replica.corpus import OUTLETS
 from tests.conftest import GUARD_DIR, SHARED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ def test_the_readme_install_works_with_the_pip_a_fresh_venv_brings(tmp_path: Pat
     done = subprocess.run(["bash", "-c", first], cwd=checkout, env=env, capture_output=True,
                           text=True, timeout=900, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
-    assert "replica serving http://127.0.0.1:" in done.stdout
+    assert f"replica serving {len(OUTLETS)} outlets on 127.0.0.1, ports " in done.stdout
     venv = checkout / ".venv"
     bundled = subprocess.run([sys.executable, "-c", "import ensurepip; print(ensurepip.version())"],
                              capture_output=True, text=True, check=True).stdout.strip()

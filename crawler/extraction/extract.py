@@ -61,7 +61,7 @@ def extract_article(html: str, url: str, source: Source, fetched_at: datetime) -
     if published is not None and published > _utc(fetched_at) + FUTURE_TOLERANCE:
         return Rejected("future-date", url, published.isoformat())
     author = _author(doc, container, rules, ld, sources)
-    image = _image(doc, container, rules, url, sources)
+    image = _image(doc, container, rules, ld, url, sources)
     image = on_canonical_host(source, image) if image else None
     _drop_noise(container, rules.noise)
     lead_el = _first(container, rules.lead) if rules.lead else None
@@ -238,14 +238,19 @@ def _author(
 
 
 def _image(
-    doc: lxml.html.HtmlElement, container: lxml.html.HtmlElement, rules: ExtractRules, url: str,
-    sources: dict[str, str],
+    doc: lxml.html.HtmlElement, container: lxml.html.HtmlElement, rules: ExtractRules,
+    ld: list[dict[str, Any]], url: str, sources: dict[str, str],
 ) -> str | None:
+    """The selector's image, else og:image, else JSON-LD's, else the first in <article>."""
     img = _first(container, rules.image)
     src: str | None = img.get("src") if img is not None else None
     where = "selector"
     if not src:
         src, where = metadata.meta(doc, "og:image", "twitter:image"), "meta"
+    if not src:
+        src, where = metadata.json_ld_image(ld), "json-ld"
+    if not src:
+        src, where = metadata.article_image(doc), "img"
     if not src:
         return None
     sources["image_url"] = where

@@ -86,6 +86,16 @@ def json_ld_author(articles: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def json_ld_image(articles: list[dict[str, Any]]) -> str | None:
+    """The URL of the first JSON-LD article's image (a URL, an ImageObject, or a list)."""
+    for obj in articles:
+        for image in _as_list(obj.get("image")):
+            url = image.get("url") if isinstance(image, dict) else image
+            if isinstance(url, str) and url.strip():
+                return url.strip()
+    return None
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value] if value else []
 
@@ -139,6 +149,15 @@ def first_heading(doc: lxml.html.HtmlElement) -> str | None:
             text = clean_text(el.text_content())
             if text:
                 return text
+    return None
+
+
+def article_image(doc: lxml.html.HtmlElement) -> str | None:
+    """The src of the first image inside the page's <article>."""
+    for el in doc.xpath("//article//img[@src]"):
+        src = str(el.get("src", "")).strip()
+        if src and not src.startswith("data:"):
+            return src
     return None
 
 

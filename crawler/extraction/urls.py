@@ -34,7 +34,8 @@ def article_ref(source: Source, href: str, page_url: str | None = None) -> Artic
     outlet; query strings (tracking, ?amp=1), fragments, AMP paths, doubled
     slashes and zero padding are dropped: an article's identity is its path. An outlet
     without an article pattern (a generic one) keeps every path except its front page, and
-    the query parameters that are not tracking ones.
+    the query parameters that are not tracking ones; one with a pattern but no canonical
+    path keeps the paths its pattern matches, as they are.
     """
     absolute = urljoin(page_url or source.base_url + "/", href.strip())
     parts = urlsplit(absolute)
@@ -42,20 +43,21 @@ def article_ref(source: Source, href: str, page_url: str | None = None) -> Artic
         return None
     path = _without_amp(_SLASHES.sub("/", parts.path))
     own = source.edition_of(absolute)
-    if source.article_pattern is None or source.canonical_path is None:
+    groups: dict[str, str] = {}
+    if source.article_pattern is not None:
+        match = source.article_pattern.match(path)
+        if match is None:
+            return None
+        groups = {k: (str(int(v)) if v.isdigit() else v) for k, v in match.groupdict().items() if v}
+    if source.canonical_path is not None and source.article_pattern is not None:
+        canonical_path = source.canonical_path.format(**groups)
+    else:
+        # No template: the path itself (its non-tracking query kept) is the identity.
         if path in ("", "/"):
             return None
         query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                            if not is_tracking(k)])
         canonical_path = path + (f"?{query}" if query else "")
-        edition = own or source.edition(None)
-        return ArticleRef(source.edition_canonical(edition) + canonical_path, canonical_path,
-                          edition.lang, canonical_path)
-    match = source.article_pattern.match(path)
-    if match is None:
-        return None
-    groups = {k: (str(int(v)) if v.isdigit() else v) for k, v in match.groupdict().items() if v}
-    canonical_path = source.canonical_path.format(**groups)
     edition = own or source.edition(groups.get("lang"))
     return ArticleRef(
         url=source.edition_canonical(edition) + canonical_path,

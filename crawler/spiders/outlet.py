@@ -66,6 +66,9 @@ class OutletSpider(scrapy.Spider):
         self._queued: set[str] = set()
         self._seen: dict[str, set[str]] = {}  # canonical URL -> every link seen to it
         self._feed_items: dict[str, FeedItem] = {}  # canonical URL -> its queued feed item
+        self._validators: dict[str, tuple[str | None, str | None]] = {}  # feed -> ETag, date
+        self._feeds_of: dict[str, set[str]] = {}  # canonical URL -> the feeds that listed it
+        self._incomplete_feeds: set[str] = set()  # feeds with an article that failed to fetch
         self._sampled: list[ArticleRef] = []  # the articles a check reads, one per edition
 
     @cached_property
@@ -104,17 +107,29 @@ class OutletSpider(scrapy.Spider):
         if response.status == 304:  # unchanged since the last crawl: nothing new in it
             self._count("belmon/feeds_unchanged")
             return
-        save_feed_validators(self.archive.engine, response.url, _header(response, b"ETag"),
-                             _header(response, b"Last-Modified"))
+        # Kept until the run ends well: saved now, a crawl killed before the feed's articles
+        # are stored would be told "304, nothing new" next time, and lose them.
+        self._validators[response.url] = (_header(response, b"ETag"),
+                                          _header(response, b"Last-Modified"))
         feed = read_feed(response.body)
         if feed.problem is not None:
             self._reject(feed.problem, response.url)
         unknown = self._unknown(self._refs(feed.links, response.url))
         items = self._items_by_ref(feed.items, response.url)
         for ref in unknown:
+            self._feeds_of.setdefault(ref.url, set()).add(response.url)
             if ref.url in items:
                 self._feed_items.setdefault(ref.url, items[ref.url])
         yield from self._article_requests(unknown)
+
+    def closed(self, reason: str) -> None:
+        """Scrapy calls this once the run's articles are stored: remember the validators of
+        every feed whose articles were all fetched, so the next crawl may ask "changed?"."""
+        if reason != "finished":
+            return
+        for url, (etag, last_modified) in self._validators.items():
+            if url not in self._incomplete_feeds:
+                save_feed_validators(self.archive.engine, url, etag, last_modified)
 
     def _items_by_ref(self, items: Iterable[FeedItem], page_url: str) -> dict[str, FeedItem]:
         """Feed items by the canonical URL of the article each links to."""
@@ -170,6 +185,8 @@ class OutletSpider(scrapy.Spider):
         self._count(f"belmon/fetch_errors/{kind} {reason}")
         asked = request.meta.get("redirect_urls", [request.url])[0]  # before any redirect
         ref = request.cb_kwargs.get("ref")
+        if isinstance(ref, ArticleRef):  # its feeds must be read again in full next time
+            self._incomplete_feeds.update(self._feeds_of.get(ref.url, ()))
         item = self._feed_items.pop(ref.url, None) if isinstance(ref, ArticleRef) else None
         if (item is not None and isinstance(error, HttpError)
                 and error.response.status in REFUSED and item.title and item.summary):

@@ -22,7 +22,7 @@ from replica.corpus import load_corpus
 from replica.server import Replica
 from scheduler.daemon_state import read_state, state_path
 from storage.locks import pid_alive
-from tests.conftest import base_url_args, belmon_command, belmon_env, query, run_belmon
+from tests.conftest import belmon_command, belmon_env, query, run_belmon
 
 INTERVAL_MINUTES = 0.05  # three seconds between scheduled runs
 INTERVAL = INTERVAL_MINUTES * 60
@@ -139,6 +139,12 @@ def sources_file(tmp_path: Path) -> Path:
     return path
 
 
+def _own_hosts(replica: Replica) -> list[str]:
+    """--base-url arguments for the daemon's outlets only (the others are not crawled)."""
+    return [a for o in OUTLETS for k, url in replica.hosts_of(o).items()
+            for a in ("--base-url", f"{k}={url}")]
+
+
 def wait_for(check: Callable[[], Any], timeout: float, what: str,
              daemon: DaemonProcess | None = None, log: Path | None = None) -> Any:
     """Poll `check` until it returns something true; fail with `what` and the daemon's (or a) log."""
@@ -180,7 +186,7 @@ def _new_article(outlet: str, n: int) -> Any:
 def test_scheduled_runs_are_recorded_and_new_articles_arrive_within_an_interval(
     replica: Replica, db: Path, sources_file: Path, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
-    daemon = start_daemon("--sources", str(sources_file), *base_url_args(replica))
+    daemon = start_daemon(*OUTLETS, "--sources", str(sources_file), *_own_hosts(replica))
     def scheduled_runs(outlet: str) -> list[tuple[Any, ...]]:
         return runs(db, f"outlet = '{outlet}' and status = 'ok' and trigger = 'schedule'")
 
@@ -202,7 +208,7 @@ def test_scheduled_runs_are_recorded_and_new_articles_arrive_within_an_interval(
     state = read_state(state_path(str(db)))
     assert state is not None and state.pid == daemon.proc.pid and set(state.outlets) == set(OUTLETS)
     assert all(o.next_run or o.running_since for o in state.outlets.values())
-    second = run_belmon("daemon", "--db", str(db), *base_url_args(replica), timeout=60)
+    second = run_belmon("daemon", *OUTLETS, "--db", str(db), *_own_hosts(replica), timeout=60)
     assert second.returncode == 1
     assert f"a daemon already runs on this archive (pid {daemon.proc.pid})" in second.stderr
 

@@ -7,11 +7,12 @@ from pathlib import Path
 from crawler.extraction.urls import article_ref
 from crawler.sources import load_sources
 from replica.corpus import expected_stories, load_corpus, load_revisions
+from replica.houses import public_url
 from replica.server import Replica
-from tests.conftest import CorpusCrawl, base_url_args, query, run_belmon
+from tests.conftest import CorpusCrawl, base_url_args, query, replica_source, run_belmon
 
 CORPUS = load_corpus()
-CANONICAL = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}
+BY_KEY = {a.key: a for a in CORPUS}
 
 
 def _crawl(replica: Replica, db: Path, *extra: str) -> None:
@@ -21,8 +22,9 @@ def _crawl(replica: Replica, db: Path, *extra: str) -> None:
 
 
 def _story_of(db: Path) -> dict[tuple[str, int], int]:
-    rows = query(db, "select outlet, outlet_article_id, story_id from articles")
-    return {(outlet, int(oid)): int(story) for outlet, oid, story in rows}
+    """The story of each corpus article, by (outlet, id), found by its URL."""
+    story_by_url = dict(query(db, "select url, story_id from articles"))
+    return {a.key: int(story_by_url[public_url(a)]) for a in CORPUS if public_url(a) in story_by_url}
 
 
 def test_reprints_share_a_story_and_look_alikes_do_not(crawled_db: Path) -> None:
@@ -57,7 +59,7 @@ def test_second_crawl_and_url_variants_leave_each_article_once(
                        "join articles a on a.id = p.article_id where p.kind = 'variant'")
     assert places, "the listings' variant links were recorded"
     registry = load_sources()
-    sources = {sid: registry[sid].with_base_url(url) for sid, url in replica.base_urls.items()}
+    sources = {sid: replica_source(replica, registry[sid]) for sid in replica.outlets}
     for variant, outlet, canonical in places:
         ref = article_ref(sources[outlet], variant)
         assert ref is not None and ref.url == canonical, variant
@@ -66,7 +68,7 @@ def test_second_crawl_and_url_variants_leave_each_article_once(
 def test_a_revised_article_keeps_one_row_and_its_history(replica: Replica, crawled_db: Path) -> None:
     db = crawled_db
     revision = load_revisions()[0]
-    url = CANONICAL[revision.outlet] + revision.path
+    url = public_url(revision)
     before = query(db, "select id, title from articles where url = ?", url)[0]
     replica.add(revision)
     _crawl(replica, db, "--refetch")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from replica.corpus import ReplicaArticle, load_corpus, load_revisions
+from replica.corpus import OUTLETS, ReplicaArticle, load_corpus, load_revisions
+from replica.houses import public_url
 from replica.server import Replica
 from tests.conftest import SHARED, CorpusCrawl, base_url_args, copy_archive, query, run_belmon
 
 CORPUS = load_corpus()
-CANONICAL = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def _crawl(replica: Replica, db: Path, *extra: str) -> None:
 
 
 def _url(article: ReplicaArticle) -> str:
-    return CANONICAL[article.outlet] + article.path
+    return public_url(article)
 
 
 def _text(article: ReplicaArticle) -> str:
@@ -56,7 +56,7 @@ def test_every_article_has_its_expected_themes(crawled: tuple[Replica, Path]) ->
 
 
 def _search(db: Path, words: str, *extra: str) -> list[dict[str, object]]:
-    result = run_belmon("search", words, "--db", str(db), "--format", "jsonl", "--limit", "100",
+    result = run_belmon("search", words, "--db", str(db), "--format", "jsonl", "--limit", "1000",
                         *extra)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
@@ -177,8 +177,9 @@ def test_unknown_outlet_or_theme_is_an_error_naming_the_known_ids(
     for command in (["search", "Китай"], ["export"]):
         outlet = run_belmon(*command, "--outlet", "charter98", "--db", str(db))
         assert outlet.returncode == 2 and outlet.stdout == ""
-        assert outlet.stderr.strip().startswith("Error: Invalid value for --outlet: unknown "
-                                                "outlet 'charter98'; known: charter97, pozirk")
+        assert outlet.stderr.strip().startswith(
+            "Error: Invalid value for --outlet: unknown outlet 'charter98'; known: "
+            + ", ".join(sorted(OUTLETS)))
         theme = run_belmon(*command, "--theme", "potash", "--db", str(db))
         assert theme.returncode == 2 and "unknown theme 'potash'; known: " in theme.stderr
         assert "potash-raw-materials" in theme.stderr

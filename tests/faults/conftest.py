@@ -18,6 +18,8 @@ from tests.faults.crawling import Finished, OpenWatch, crawl
 
 SECRET = "BELMON-XXE-SECRET-5e1f"
 COOKIES = ("BELMON-COOKIE-SECRET-1", "BELMON-COOKIE-SECRET-2")
+# The hand-built outlets carry the broken pages (the others are built alike by one renderer).
+HOSTILE_OUTLETS = ("charter97", "pozirk")
 FEEDS_OVERRIDE = """\
 [charter97.editions.ru]
 feeds = ["/ru/rss/all/", "/ru/rss/all/?copy=1", "/ru/rss/all/?copy=2"]
@@ -169,7 +171,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
     sources.write_text(FEEDS_OVERRIDE, encoding="utf-8")
     db = work / "archive.sqlite"
     with Replica(port=0) as replica:
-        articles = {o: replica.articles(o) for o in replica.base_urls}
+        articles = {o: replica.articles(o) for o in HOSTILE_OUTLETS}
         for case in CASES:
             path = case.target if isinstance(case.target, str) else articles[case.outlet][case.target].path
             replica.set_fault(path, case.mode, outlet=case.outlet, times=case.times,
@@ -179,7 +181,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
                           value=COOKIES[1])
         watch = OpenWatch([secret])
         try:
-            result = crawl(replica, db, "--sources", str(sources))
+            result = crawl(replica, db, "--sources", str(sources), outlets=HOSTILE_OUTLETS)
             opened = watch.events()
         finally:
             watch.close()

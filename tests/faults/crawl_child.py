@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from crawler.options import CrawlOptions
 from crawler.run import run_crawl
-from crawler.sources import load_sources
+from crawler.sources import Source, load_sources
 from scheduler.logs import configure_logging
 from storage.archive import Archive
 
@@ -28,8 +28,11 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging("INFO")
     registry = load_sources()
-    sources = [registry[sid].with_base_url(url)
-               for sid, url in (pair.split("=", 1) for pair in args.outlets)]
+    moved: dict[str, Source] = {}
+    for key, url in (pair.split("=", 1) for pair in args.outlets):
+        outlet, _, edition = key.partition(".")
+        moved[outlet] = moved.get(outlet, registry[outlet]).with_base_url(url, edition or None)
+    sources = list(moved.values())
     archive = Archive.open(args.db)
     if args.max_page_count:
         archive.engine.dispose()  # new connections only, each with the cap

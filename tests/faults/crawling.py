@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from replica.corpus import ReplicaArticle
+from replica.houses import public_url
 from replica.server import Replica
 from tests.conftest import belmon_command, belmon_env, query
 
-CANONICAL = {"charter97": "https://charter97.org", "pozirk": "https://pozirk.online"}
 CHILD = Path(__file__).with_name("crawl_child.py")
 # Short limits so that a timeout costs seconds, not minutes.
 FAST = ("--delay", "0", "--timeout", "1", "--max-pages", "50")
@@ -41,12 +41,16 @@ class Finished:
 
 
 def canonical_url(article: ReplicaArticle) -> str:
-    return CANONICAL[article.outlet] + article.path
+    return public_url(article)
 
 
 def base_urls(replica: Replica, outlets: Sequence[str] = ()) -> list[str]:
-    chosen = outlets or list(replica.base_urls)
-    return [a for o in chosen for a in ("--base-url", f"{o}={replica.base_urls[o]}")]
+    """--base-url arguments for the chosen outlets (all: none chosen), editions' hosts too."""
+    return [a for key, url in _hosts(replica, outlets).items() for a in ("--base-url", f"{key}={url}")]
+
+
+def _hosts(replica: Replica, outlets: Sequence[str]) -> dict[str, str]:
+    return {k: u for o in (outlets or replica.outlets) for k, u in replica.hosts_of(o).items()}
 
 
 def run_measured(command: Sequence[str], *, timeout: float = 120, env: dict[str, str] | None = None,
@@ -87,8 +91,7 @@ def crawl(replica: Replica, db: Path, *extra: str, outlets: Sequence[str] = (),
 def crawl_in_child(replica: Replica, db: Path, *extra: str, outlets: Sequence[str] = ()) -> Finished:
     """crawler.run.run_crawl in a fresh interpreter (tests/faults/crawl_child.py), where a test
     can reach inside the process (a size limit on the archive, say)."""
-    chosen = outlets or list(replica.base_urls)
-    urls = [f"{o}={replica.base_urls[o]}" for o in chosen]
+    urls = [f"{key}={url}" for key, url in _hosts(replica, outlets).items()]
     return run_measured([sys.executable, str(CHILD), "--db", str(db), *extra, *urls])
 
 

@@ -30,7 +30,7 @@ from tests.faults.crawling import (
 
 
 def everything(replica: Replica, *outlets: str) -> set[str]:
-    return {canonical_url(a) for o in outlets or replica.base_urls for a in replica.articles(o)}
+    return {canonical_url(a) for o in outlets or replica.outlets for a in replica.articles(o)}
 
 
 class ShellReader:

@@ -112,7 +112,7 @@ def test_robots_txt_is_obeyed_by_default(replica: Replica, tmp_path: Path) -> No
                        '[pozirk.editions.be]\nlisting = "/search/be/news/?page={page}"\n'
                        'first_listing = "/search/be/news/"\n', encoding="utf-8")
     db = tmp_path / "archive.sqlite"
-    result = crawl(replica, db, "--sources", str(sources))
+    result = crawl(replica, db, "--sources", str(sources), outlets=("charter97", "pozirk"))
     assert banned.path not in paths_requested(replica, "charter97")
     assert not [p for p in paths_requested(replica, "pozirk") if p.startswith("/search/")]
     record = runs(db)
