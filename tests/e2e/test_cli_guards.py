@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from replica.corpus import OUTLETS
 from storage.archive import Archive
 from tests.conftest import SHARED, query, run_belmon
 
@@ -41,6 +42,15 @@ def test_demo_without_db_uses_its_own_file_and_never_the_default_archive(tmp_pat
     demo = data / "demo.sqlite"
     assert f"archive: sqlite:///{demo}" in result.stdout
     assert query(demo, "select distinct trigger from crawl_runs") == [("demo",)]
+    # Every outlet of the replica, and the cross-outlet copies in shared stories.
+    assert {o for (o,) in query(demo, "select distinct outlet from articles")} == set(OUTLETS)
+    stories = [set(outlets.split()) for (outlets,) in query(
+        demo, "select group_concat(outlet, ' ') from articles group by story_id "
+              "having count(*) > 1")]
+    for pair in ({"belta", "zviazda"}, {"belta", "xinhua-ru"}, {"peoples-daily-ru", "zerkalo"},
+                 {"nashaniva", "belsat"}, {"euroradio", "reform"}):
+        assert any(pair <= story for story in stories), (pair, stories)
+    assert "Reprints: articles that copy another outlet's earlier text" in result.stdout
     assert _digest(real) == before
     assert query(real, "select count(*) from articles") == [(0,)]
 
