@@ -8,26 +8,26 @@ import json
 from datetime import UTC
 from pathlib import Path
 
+from replica.houses import public_url
 from replica.server import Replica
 from tests.conftest import query
 from tests.faults.crawling import crawl, runs
 
-ARTICLE_PAGES = "/ru/news/20*"  # Charter97's Russian article pages, not its feed or listing
+ARTICLE_PAGES = "/*.html"  # Zerkalo's article pages, not its feeds (/rss/all.rss)
 
 
 def _stored(db: Path) -> dict[str, tuple[object, ...]]:
     rows = query(db, "select url, title, lead, body, published_at, extractor, field_sources "
-                     "from articles where outlet = 'charter97' and edition = 'ru'")
+                     "from articles where outlet = 'zerkalo'")
     return {str(r[0]): r[1:] for r in rows}
 
 
 def test_refused_pages_are_kept_from_their_feed_items_then_read_in_full(
     replica: Replica, db: Path
 ) -> None:
-    truth = {"https://charter97.org" + a.path: a for a in replica.articles("charter97")
-             if a.lang == "ru"}
-    replica.set_fault(ARTICLE_PAGES, "status", outlet="charter97", status=403)
-    first = crawl(replica, db, outlets=["charter97"])
+    truth = {public_url(a): a for a in replica.articles("zerkalo")}
+    replica.set_fault(ARTICLE_PAGES, "status", outlet="zerkalo", status=403)
+    first = crawl(replica, db, outlets=["zerkalo"])
     assert first.returncode == 0, first.stderr[-2000:]
 
     stored = _stored(db)
@@ -41,10 +41,10 @@ def test_refused_pages_are_kept_from_their_feed_items_then_read_in_full(
         assert json.loads(str(sources))["body"] == "feed"
     refused = sum(1 for line in first.stderr.splitlines() if "refused us (http-403)" in line)
     assert refused == len(truth)  # one line each
-    assert runs(db)["charter97"]["status"] == "partial"  # the refusals stay visible
+    assert runs(db)["zerkalo"]["status"] == "partial"  # the refusals stay visible
 
     replica.clear_faults()
-    second = crawl(replica, db, outlets=["charter97"])
+    second = crawl(replica, db, outlets=["zerkalo"])
     assert second.returncode == 0, second.stderr[-2000:]
     stored = _stored(db)
     for url, (title, lead, body, _published, extractor, _sources) in stored.items():
@@ -52,7 +52,7 @@ def test_refused_pages_are_kept_from_their_feed_items_then_read_in_full(
         assert extractor == "selectors", url
         assert (title, lead, body) == (article.title, article.lead, "\n\n".join(article.body))
 
-    replica.set_fault(ARTICLE_PAGES, "status", outlet="charter97", status=403)
-    third = crawl(replica, db, "--refetch", outlets=["charter97"])
+    replica.set_fault(ARTICLE_PAGES, "status", outlet="zerkalo", status=403)
+    third = crawl(replica, db, "--refetch", outlets=["zerkalo"])
     assert third.returncode == 0, third.stderr[-2000:]
     assert _stored(db) == stored  # the summaries did not overwrite the full texts
