@@ -18,7 +18,7 @@ from benchmarks.measure import BELMON, median, run_child
 from crawler.analysis import judge
 from crawler.themes import load_themes
 from crawler.themes.stemming import stem_text
-from replica.corpus import load_corpus
+from replica.corpus import OUTLETS, load_corpus
 from storage import migrate
 from storage.engine import create_archive_engine, database_url
 from storage.search import ArticleFilters, search_articles
@@ -60,8 +60,8 @@ def build(path: Path, count: int, seed: int = 5) -> float:
     rng = random.Random(seed)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous = OFF")
-    for outlet in ("charter97", "pozirk"):
-        conn.execute("INSERT INTO sources VALUES (?, ?, ?, '2026-01-01 00:00:00')",
+    for outlet in OUTLETS:
+        conn.execute("INSERT INTO outlets VALUES (?, ?, ?, '2026-01-01 00:00:00')",
                      (outlet, outlet, f"https://{outlet}.example"))
     first = datetime(2025, 1, 1, tzinfo=UTC)
     step = timedelta(days=700) / count

@@ -33,7 +33,7 @@ def build(path: Path, count: int, seed: int = 11) -> int:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("INSERT INTO sources VALUES ('charter97', 'Charter97', 'https://charter97.org', "
+    conn.execute("INSERT INTO outlets VALUES ('charter97', 'Charter97', 'https://charter97.org', "
                  "'2026-01-01 00:00:00')")
     ids = range(1, count + 1)
     conn.executemany("INSERT INTO stories (id, created_at) VALUES (?, '2026-01-01 00:00:00')",

@@ -15,32 +15,37 @@ from crawler.extraction.extract import extract_article
 from crawler.extraction.textnorm import clean_text
 from crawler.sources import load_sources
 from replica.corpus import ReplicaArticle, load_corpus
+from replica.houses import host_key
 from replica.server import Replica
 from storage.records import Article
 
+Page = tuple[ReplicaArticle, dict[str | None, str], str, str]  # truth, its hosts, URL, HTML
 
-def _pages() -> list[tuple[ReplicaArticle, str, str, str]]:
+
+def _pages() -> list[Page]:
     with Replica(port=0) as replica:
         pages = []
         for truth in load_corpus():
-            base = replica.base_urls[truth.outlet]
+            base = replica.base_urls[host_key(truth)]
             with urllib.request.urlopen(base + truth.path, timeout=10) as response:
-                pages.append((truth, base, base + truth.path, response.read().decode("utf-8")))
+                pages.append((truth, replica.edition_urls(truth.outlet), base + truth.path,
+                              response.read().decode("utf-8")))
     return pages
 
 
-def _ours(pages: list[tuple[ReplicaArticle, str, str, str]]) -> list[dict[str, Any]]:
+def _ours(pages: list[Page]) -> list[dict[str, Any]]:
     sources = load_sources()
     out = []
-    for truth, base, url, html in pages:
-        got = extract_article(html, url, sources[truth.outlet].with_base_url(base), datetime.now(UTC))
+    for truth, hosts, url, html in pages:
+        got = extract_article(html, url, sources[truth.outlet].with_base_urls(hosts),
+                              datetime.now(UTC))
         assert isinstance(got, Article)
         out.append({"title": got.title, "body": (got.lead or "") + " " + got.body,
                     "date": got.published_at, "author": got.author})
     return out
 
 
-def _peer(pages: list[tuple[ReplicaArticle, str, str, str]]) -> list[dict[str, Any]]:
+def _peer(pages: list[Page]) -> list[dict[str, Any]]:
     out = []
     for _truth, _base, url, html in pages:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)

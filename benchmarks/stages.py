@@ -15,6 +15,8 @@ from benchmarks.measure import median
 from crawler.extraction.extract import extract_article
 from crawler.fingerprint import DEFAULT_THRESHOLD, article_text, fingerprint, similarity
 from crawler.sources import Source, load_sources
+from replica.corpus import OUTLETS
+from replica.houses import host_key
 from replica.server import Replica
 from replica.synthetic import scaled_corpus
 from storage.archive import Archive
@@ -30,16 +32,17 @@ def _pages(count: int) -> tuple[list[tuple[Source, str, str]], int]:
         for article in articles:
             replica.add(article)
         for article in articles:
-            base = replica.base_urls[article.outlet]
+            base = replica.base_urls[host_key(article)]
             with urllib.request.urlopen(base + article.path, timeout=10) as response:
                 html = response.read().decode("utf-8")
-            pages.append((sources[article.outlet].with_base_url(base), base + article.path, html))
+            source = sources[article.outlet].with_base_urls(replica.edition_urls(article.outlet))
+            pages.append((source, base + article.path, html))
     return pages, sum(len(h) for _s, _u, h in pages) // len(pages)
 
 
 def _empty() -> Path:
     root = Path(tempfile.mkdtemp(prefix="belmon-bench-"))
-    for outlet in ("charter97", "pozirk"):
+    for outlet in OUTLETS:
         (root / outlet).mkdir()
     return root
 
@@ -85,7 +88,7 @@ def _store_us(items: list[AnalysedArticle], rounds: int) -> float:
     for n in range(rounds):
         with tempfile.TemporaryDirectory() as tmp:
             archive = Archive.open(str(Path(tmp) / "stage.sqlite"))
-            for source in ("charter97", "pozirk"):
+            for source in OUTLETS:
                 archive.register_source(source, source, f"https://{source}.example")
             renamed = [replace(i, article=replace(i.article, url=f"{i.article.url}?r={n}"))
                        for i in items]

@@ -228,6 +228,13 @@ class Source:
             return True
         return port in DEFAULT_PORTS.values() and _strip_prefixes(host, self.public_hosts)
 
+    def with_base_urls(self, urls: Mapping[str | None, str]) -> Source:
+        """This outlet fetched from other hosts: {None: the outlet's, edition: its own}."""
+        moved = self
+        for edition, url in sorted(urls.items(), key=lambda kv: kv[0] is not None):
+            moved = moved.with_base_url(url, edition)
+        return moved
+
     def with_base_url(self, base_url: str, edition: str | None = None) -> Source:
         """This outlet fetched from `base_url` (a mirror, the replica): the whole outlet, or
         only the edition named `edition` when that edition has a host of its own."""

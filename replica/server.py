@@ -397,6 +397,10 @@ class Replica:
         """The base URLs serving `outlet`: its own ("belta") and its editions' ("belta.be")."""
         return {k: url for k, url in self.base_urls.items() if k.split(".")[0] == outlet}
 
+    def edition_urls(self, outlet: str) -> dict[str | None, str]:
+        """The base URLs of `outlet` by edition: None for its own host, "be" for "belta.be"."""
+        return {k.partition(".")[2] or None: url for k, url in self.hosts_of(outlet).items()}
+
     def store(self, outlet: str) -> OutletStore:
         if outlet not in self._stores:
             raise KeyError(f"unknown outlet {outlet!r}; known: {', '.join(OUTLETS)}")

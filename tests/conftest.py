@@ -46,9 +46,7 @@ def run_belmon(*args: str, timeout: float = 120, **env: str) -> subprocess.Compl
 
 def replica_source(replica: Replica, source: Source) -> Source:
     """`source` fetched from the replica: its own host and its editions' ("belta.be")."""
-    for key, url in replica.hosts_of(source.id).items():
-        source = source.with_base_url(url, key.partition(".")[2] or None)
-    return source
+    return source.with_base_urls(replica.edition_urls(source.id))
 
 
 def base_url_args(replica: Replica) -> list[str]:
