@@ -70,6 +70,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("crawl-timeout", "BELMON_CRAWL_TIMEOUT", "3600",
             "Daemon: seconds a crawl may take before it is stopped and recorded as failed.",
             kind=float, minimum=1),
+    Setting("max-crawls", "BELMON_MAX_CRAWLS", None,
+            "Daemon: crawls running at once at most (default: one per core); an outlet due "
+            "while that many run waits for one to finish.", kind=int, minimum=1),
     Setting("stop-timeout", "BELMON_STOP_TIMEOUT", "30",
             "Daemon: seconds a crawl gets to stop after SIGTERM before it is killed.",
             kind=float, minimum=0.1),

@@ -52,6 +52,11 @@ MISFIRE_GRACE_SECONDS = 300  # a run up to 5 minutes late (a busy or suspended h
 TICK_SECONDS = 1.0  # how often the main thread looks at the schedule (and at signals)
 
 
+def default_max_crawls() -> int:
+    """One crawl process per core."""
+    return max(1, os.cpu_count() or 1)
+
+
 class DaemonRunning(BlockingIOError):
     """Another daemon holds the archive's daemon lock."""
 
@@ -65,10 +70,15 @@ class DaemonOptions:
     catch_up_pages: int = 20
     crawl_timeout: float = 3600.0
     stop_timeout: float = 30.0
+    # Crawl processes at once: each is a Scrapy process of a few hundred MB, and thirteen
+    # outlets due together must not mean thirteen of them.
+    max_crawls: int = 2
 
     def __post_init__(self) -> None:
         if self.catch_up_pages < 1:
             raise ValueError("catch_up_pages must be at least 1")
+        if self.max_crawls < 1:
+            raise ValueError("max_crawls must be at least 1")
         if self.crawl_timeout <= 0 or self.stop_timeout <= 0:
             raise ValueError("crawl_timeout and stop_timeout must be positive")
 
@@ -92,7 +102,9 @@ class Daemon:
         self._next_runs: dict[str, datetime | None] = {}
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(max_workers=len(self.sources))},
+            # A due outlet beyond the cap waits in the pool's queue for a crawl to finish.
+            executors={"default": ThreadPoolExecutor(
+                max_workers=min(options.max_crawls, len(self.sources)))},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": MISFIRE_GRACE_SECONDS},
         )

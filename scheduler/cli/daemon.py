@@ -19,7 +19,7 @@ from scheduler.cli.options import (
     setting_option,
     sources_option,
 )
-from scheduler.daemon import DaemonOptions, run_daemon
+from scheduler.daemon import DaemonOptions, default_max_crawls, run_daemon
 
 
 @click.command()
@@ -28,12 +28,13 @@ from scheduler.daemon import DaemonOptions, run_daemon
 @setting_option("catch-up-pages")
 @setting_option("crawl-timeout")
 @setting_option("stop-timeout")
+@setting_option("max-crawls")
 @crawl_options
 @db_option
 @sources_option
 def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], catch_up_pages: int,
-           crawl_timeout: float, stop_timeout: float, db: str | None, sources: str | None,
-           **settings: Any) -> None:
+           crawl_timeout: float, stop_timeout: float, max_crawls: int | None, db: str | None,
+           sources: str | None, **settings: Any) -> None:
     """Crawl the outlets on their schedules until SIGTERM or Ctrl-C; each crawl is a child process.
 
     Runs in the foreground and logs to stderr, for systemd or a container to supervise.
@@ -49,4 +50,5 @@ def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], catch_up_pages:
         log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
     )
     run_daemon(chosen, DaemonOptions(child, CrawlOptions(**values), catch_up_pages=catch_up_pages,
-                                     crawl_timeout=crawl_timeout, stop_timeout=stop_timeout))
+                                     crawl_timeout=crawl_timeout, stop_timeout=stop_timeout,
+                                     max_crawls=max_crawls or default_max_crawls()))

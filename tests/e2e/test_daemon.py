@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -369,3 +370,17 @@ def test_a_scheduled_run_skips_an_outlet_a_manual_crawl_holds(
                  "the daemon's next run to succeed", daemon)
         assert daemon.stop() == 0
     assert_archive_sound(db)
+
+
+def test_no_more_crawls_at_once_than_the_cap(
+    replica: Replica, db: Path, sources_file: Path, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    daemon = start_daemon(*OUTLETS, "--sources", str(sources_file), *_own_hosts(replica),
+                          "--max-crawls", "1")
+    done = wait_for(lambda: len(finished := runs(db, "status != 'running'")) >= 4 and finished,
+                    60, "four finished runs", daemon)
+    assert daemon.stop() == 0
+    spans = sorted((r[6], r[7]) for r in done)
+    # One at a time: each run starts after the one before it finished.
+    assert all(start >= end for (_s, end), (start, _e) in pairwise(spans)), spans
+    assert {r[1] for r in done} == set(OUTLETS)  # the second outlet waited, it was not dropped
