@@ -74,4 +74,5 @@ class _OneLineArchiveErrors(logging.Filter):
             record.exc_info, record.exc_text = None, None
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("belmon/archive_errors")
+                self.crawler.stats.set_value("belmon/archive_error", str(error))  # the last
         return True

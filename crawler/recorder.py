@@ -60,7 +60,9 @@ def run_totals(stats: dict[str, Any], reason: str) -> RunTotals:
         totals.status, totals.message = "failed", f"crawl stopped: {reason}"
     elif archive_errors:
         totals.status = "failed"
-        totals.message = f"{archive_errors} batch(es) could not be written to the archive"
+        last = stats.get("belmon/archive_error")
+        totals.message = (f"{archive_errors} batch(es) could not be written to the archive"
+                          + (f": {last}" if last else ""))
     elif discovery == 0:
         totals.status = "failed"
         totals.message = "no discovery page could be fetched" + _errors_text(fetch_errors)

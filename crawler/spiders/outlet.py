@@ -23,6 +23,7 @@ from crawler.items import ArticlePage
 from crawler.options import CrawlOptions
 from crawler.sources import Edition, Source
 from crawler.themes import ThemeSet, load_themes
+from storage.engine import ArchiveError
 from storage.feed_validators import feed_validators, save_feed_validators
 from storage.references import reference_vectors
 from storage.stories import NearDuplicatePolicy
@@ -127,9 +128,12 @@ class OutletSpider(scrapy.Spider):
         every feed whose articles were all fetched, so the next crawl may ask "changed?"."""
         if reason != "finished":
             return
-        for url, (etag, last_modified) in self._validators.items():
-            if url not in self._incomplete_feeds:
-                save_feed_validators(self.archive.engine, url, etag, last_modified)
+        try:
+            for url, (etag, last_modified) in self._validators.items():
+                if url not in self._incomplete_feeds:
+                    save_feed_validators(self.archive.engine, url, etag, last_modified)
+        except ArchiveError as exc:  # nothing is lost: the feeds are read in full next time
+            self.logger.warning("%s: feed validators not kept: %s", self.source.id, exc)
 
     def _items_by_ref(self, items: Iterable[FeedItem], page_url: str) -> dict[str, FeedItem]:
         """Feed items by the canonical URL of the article each links to."""

@@ -38,3 +38,14 @@ def test_known_articles_and_copies_count_as_pages_that_became_articles() -> None
 
 def test_a_run_with_nothing_new_to_fetch_is_ok() -> None:
     assert run_totals({**DISCOVERY, "belmon/skipped_known": 9}, "finished").status == "ok"
+
+
+def test_a_batch_that_failed_at_the_close_names_why() -> None:
+    # The last batch is written as the spider closes: the run finished, the write did not.
+    stats = {**DISCOVERY, "belmon/article_pages": 4, "belmon/new": 3, "belmon/archive_errors": 1,
+             "belmon/archive_error": "the disk (or the archive's size limit) is full "
+                                     "(database or disk is full)"}
+    totals = run_totals(stats, "finished")
+    assert totals.status == "failed"
+    assert totals.message == ("1 batch(es) could not be written to the archive: the disk (or "
+                              "the archive's size limit) is full (database or disk is full)")
