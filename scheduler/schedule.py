@@ -16,6 +16,7 @@ from storage.queries import RunTimes
 JITTER_SHARE = 0.1  # an interval run starts up to 10 % of its interval late ...
 MAX_JITTER = 60.0  # ... but never more than a minute, so outlets' runs drift apart
 CATCH_UP_FACTOR = 2  # a last success older than this many intervals means a gap to fill
+SLOT_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # interval slots count from here
 _CRON_SAMPLES = 24  # fire times looked at to find a cron schedule's longest gap
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -31,11 +32,16 @@ class OutletJob:
 
 
 def plan_jobs(sources: Sequence[Source], history: Mapping[str, RunTimes], now: datetime) -> list[OutletJob]:
-    """A job for each outlet; one whose run is overdue, or who has a gap to fill, runs at once."""
+    """A job for each outlet; one whose run is overdue, or who has a gap to fill, runs at once.
+
+    Outlets on one interval get their slots spread evenly over it (`slot_offsets`), the same
+    slots after every restart, so that they do not all fall due in the same minute.
+    """
+    offsets = slot_offsets(sources)
     jobs = []
     for source in sources:
         times = history.get(source.id, RunTimes(None, None))
-        trigger = outlet_trigger(source, anchor=times.last_started, now=now)
+        trigger = outlet_trigger(source, offset=offsets.get(source.id, 0.0))
         interval = typical_interval(trigger, now)
         due = (times.last_started is None or times.last_started + interval <= now
                or needs_catch_up(times.last_success, interval, now))
@@ -43,23 +49,33 @@ def plan_jobs(sources: Sequence[Source], history: Mapping[str, RunTimes], now: d
     return jobs
 
 
+def slot_offsets(sources: Sequence[Source]) -> dict[str, float]:
+    """Seconds into its interval at which each interval outlet's runs fall: the outlets that
+    share an interval, in id order, spread evenly over it (n outlets: every interval/n)."""
+    by_interval: dict[float, list[str]] = {}
+    for source in sources:
+        if not source.cron:
+            by_interval.setdefault(source.interval_minutes * 60, []).append(source.id)
+    return {sid: seconds * i / len(ids)
+            for seconds, ids in by_interval.items() for i, sid in enumerate(sorted(ids))}
+
+
 def needs_catch_up(last_success: datetime | None, interval: timedelta, now: datetime) -> bool:
     """Whether a run should page back to the horizon: no success yet, or none for two intervals."""
     return last_success is None or now - last_success > CATCH_UP_FACTOR * interval
 
 
-def outlet_trigger(source: Source, anchor: datetime | None = None,
-                   now: datetime | None = None) -> BaseTrigger:
+def outlet_trigger(source: Source, offset: float = 0.0) -> BaseTrigger:
     """The outlet's cron expression (UTC) if it has one, else its interval with jitter.
 
-    An interval is anchored at `anchor` (the last run's start) so that a restart keeps the rhythm.
+    An interval's runs fall at fixed slots, `offset` seconds after each multiple of the
+    interval counted from SLOT_EPOCH: the same times before and after a restart.
     """
     if source.cron:
         return cron_trigger(source.id, source.cron)
     seconds = source.interval_minutes * 60
-    start = anchor or now or datetime.now(UTC)
-    return IntervalTrigger(seconds=seconds, start_date=start, timezone=UTC,
-                           jitter=interval_jitter(seconds))
+    return IntervalTrigger(seconds=seconds, start_date=SLOT_EPOCH + timedelta(seconds=offset),
+                           timezone=UTC, jitter=interval_jitter(seconds))
 
 
 def interval_jitter(seconds: float) -> float:

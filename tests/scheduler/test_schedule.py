@@ -37,20 +37,39 @@ def test_an_outlet_never_crawled_runs_at_once_on_its_interval() -> None:
 
 
 def test_fractional_minutes_give_a_seconds_long_interval_with_a_small_jitter() -> None:
-    trigger = outlet_trigger(_source(interval_minutes=0.05), now=NOW)
+    trigger = outlet_trigger(_source(interval_minutes=0.05))
     assert isinstance(trigger, IntervalTrigger)
     assert trigger.interval == timedelta(seconds=3)
     assert trigger.jitter == pytest.approx(0.3)
 
 
-def test_a_recent_run_keeps_its_rhythm_after_a_restart() -> None:
+def test_a_recent_run_waits_for_its_slot_the_same_after_a_restart() -> None:
     last = NOW - timedelta(minutes=10)
     history = {"charter97": RunTimes(last_started=last, last_success=last)}
     [job] = plan_jobs([_source(interval_minutes=30)], history, NOW)
-    assert job.first_run is None  # the trigger decides: 30 minutes after the last start
+    assert job.first_run is None  # the trigger decides: the outlet's next slot
+    [later] = plan_jobs([_source(interval_minutes=30)], history, NOW + timedelta(minutes=7))
+    assert isinstance(job.trigger, IntervalTrigger) and isinstance(later.trigger, IntervalTrigger)
+    assert (job.trigger.start_date, job.trigger.interval) == (later.trigger.start_date,
+                                                              later.trigger.interval)
     random.seed(5)
-    first = job.trigger.get_next_fire_time(None, NOW)
-    assert last + timedelta(minutes=30) <= first <= last + timedelta(minutes=30, seconds=60)
+    first = job.trigger.get_next_fire_time(None, NOW + timedelta(seconds=1))
+    slot = NOW + timedelta(minutes=30)  # slots at :00 and :30 (offset 0); NOW is 10:00
+    assert slot <= first <= slot + timedelta(seconds=60)
+
+
+def test_outlets_on_one_interval_fall_due_spread_over_it() -> None:
+    outlets = [_source(sid, interval_minutes=30) for sid in ("pozirk", "charter97", "belta")]
+    outlets.append(_source("zerkalo", cron="0 6 * * *"))  # its cron line decides, no slot
+    [belta, charter97, pozirk] = [
+        j for j in sorted(plan_jobs(outlets, {}, NOW), key=lambda j: j.outlet) if j.outlet != "zerkalo"]
+    starts = [j.trigger.start_date for j in (belta, charter97, pozirk)]
+    assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == [timedelta(minutes=10)] * 2
+    random.seed(3)
+    fires = sorted(j.trigger.get_next_fire_time(None, NOW + timedelta(seconds=1))
+                   for j in (belta, charter97, pozirk))
+    gaps = [(b - a).total_seconds() for a, b in zip(fires, fires[1:], strict=False)]
+    assert all(540 <= g <= 660 for g in gaps), gaps  # ten minutes apart, give or take the jitter
 
 
 def test_an_overdue_outlet_runs_at_once() -> None:
@@ -61,7 +80,7 @@ def test_an_overdue_outlet_runs_at_once() -> None:
 
 
 def test_jitter_spreads_runs_within_the_jitter_and_never_earlier() -> None:
-    trigger = outlet_trigger(_source(interval_minutes=10), now=NOW)
+    trigger = outlet_trigger(_source(interval_minutes=10))
     random.seed(1)
     previous = NOW
     delays = []
