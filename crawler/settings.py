@@ -48,6 +48,9 @@ def crawl_settings(sources: list[Source], options: CrawlOptions) -> dict[str, An
         "BELMON_TRUSTED_HOSTS": trusted_hosts(sources),
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        # Items handled side by side per response: an article page yields one, a feed or a
+        # listing only requests. Scrapy's 100 starts a hundred tasks for every response.
+        "CONCURRENT_ITEMS": 4,
         # The delay between requests to a host is kept by crawler/hostgate.py, one gate per
         # host shared by every outlet's crawler; Scrapy's own slots (one set per crawler) keep
         # only the concurrency, so that their delay cannot bunch requests the gate spaced out.
