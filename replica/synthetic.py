@@ -21,10 +21,16 @@ def sentence_pool() -> dict[str, list[str]]:
     return pool
 
 
-def scaled_corpus(count: int, seed: int = 7) -> list[ReplicaArticle]:
-    """`count` distinct articles shaped like the corpus, spread over both outlets."""
+# The outlets whose listings page back through every article: a crawl finds all of a scaled
+# corpus there, where a feed (the newest 20) would hide the rest.
+PAGED_OUTLETS = ("charter97", "pozirk")
+
+
+def scaled_corpus(count: int, seed: int = 7,
+                  outlets: tuple[str, ...] = PAGED_OUTLETS) -> list[ReplicaArticle]:
+    """`count` distinct articles shaped like the corpus, spread over `outlets`."""
     rng = random.Random(seed)
-    base = load_corpus()
+    base = [a for a in load_corpus() if a.outlet in outlets]
     pool = sentence_pool()
     made = []
     for n in range(count):
@@ -35,6 +41,7 @@ def scaled_corpus(count: int, seed: int = 7) -> list[ReplicaArticle]:
             model,
             id=(700000 if model.outlet == "charter97" else 210000) + n,
             title=f"{model.title} — {n}",
+            slug=f"{model.slug}-{n}" if model.slug else None,
             body=body,
             published=model.published - timedelta(minutes=7 * n),
             reprint_of=None,
