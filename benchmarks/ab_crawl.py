@@ -17,15 +17,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.crawl import _empty_dir
 from benchmarks.measure import ChildRun, run_child
 from replica.server import Replica
-from replica.synthetic import scaled_corpus
+from replica.synthetic import empty_corpus, scaled_corpus
 
 
 def ab_crawl(commands: tuple[str, str], rounds: int, articles: int) -> dict[str, list[ChildRun]]:
     results: dict[str, list[ChildRun]] = {c: [] for c in commands}
-    with Replica(port=0, articles_root=_empty_dir(), page_weight_kb=100) as replica:
+    with Replica(port=0, articles_root=empty_corpus(), page_weight_kb=100) as replica:
         for article in scaled_corpus(articles):
             replica.add(article)
         base = [a for key, url in replica.base_urls.items() for a in ("--base-url", f"{key}={url}")]

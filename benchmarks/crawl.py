@@ -10,7 +10,7 @@ from typing import Any
 from benchmarks.measure import BELMON, median, run_child
 from crawler.sources import load_sources
 from replica.server import Replica
-from replica.synthetic import scaled_corpus
+from replica.synthetic import empty_corpus, scaled_corpus
 
 
 def crawl_benchmark(articles: int, rounds: int, page_kb: int = 100) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def crawl_benchmark(articles: int, rounds: int, page_kb: int = 100) -> dict[str,
 
     Pages carry `page_kb` of boilerplate, the weight of real outlet pages.
     """
-    with Replica(port=0, articles_root=_empty_dir(), page_weight_kb=page_kb) as replica:
+    with Replica(port=0, articles_root=empty_corpus(), page_weight_kb=page_kb) as replica:
         for article in scaled_corpus(articles):
             replica.add(article)
         base_args = [a for sid, url in replica.base_urls.items()
@@ -81,13 +81,6 @@ def _check_stored(db: str, articles: int) -> None:
         conn.close()
     if stored < articles:
         raise RuntimeError(f"the full pipeline stored {stored} of {articles} articles")
-
-
-def _empty_dir() -> Path:
-    path = Path(tempfile.mkdtemp(prefix="belmon-bench-"))
-    for outlet in ("charter97", "pozirk"):
-        (path / outlet).mkdir()
-    return path
 
 
 def _python() -> str:

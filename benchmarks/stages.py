@@ -18,7 +18,7 @@ from crawler.sources import Source, load_sources
 from replica.corpus import OUTLETS
 from replica.houses import host_key
 from replica.server import Replica
-from replica.synthetic import scaled_corpus
+from replica.synthetic import empty_corpus, scaled_corpus
 from storage.archive import Archive
 from storage.records import AnalysedArticle, Article
 from storage.stories import NearDuplicatePolicy
@@ -28,7 +28,7 @@ def _pages(count: int) -> tuple[list[tuple[Source, str, str]], int]:
     articles = scaled_corpus(count)
     sources = load_sources()
     pages = []
-    with Replica(port=0, articles_root=_empty()) as replica:
+    with Replica(port=0, articles_root=empty_corpus()) as replica:
         for article in articles:
             replica.add(article)
         for article in articles:
@@ -38,13 +38,6 @@ def _pages(count: int) -> tuple[list[tuple[Source, str, str]], int]:
             source = sources[article.outlet].with_base_urls(replica.edition_urls(article.outlet))
             pages.append((source, base + article.path, html))
     return pages, sum(len(h) for _s, _u, h in pages) // len(pages)
-
-
-def _empty() -> Path:
-    root = Path(tempfile.mkdtemp(prefix="belmon-bench-"))
-    for outlet in OUTLETS:
-        (root / outlet).mkdir()
-    return root
 
 
 def _per_item_us(func: Callable[[Any], Any], items: list[Any], rounds: int) -> float:

@@ -32,6 +32,22 @@ from replica.pages import (
 )
 
 METADATA = frozenset({"json-ld", "og", "time", "author-meta", "byline"})
+# The pages' own words (menus, headings), by edition.
+LABELS: dict[str, dict[str, str]] = {
+    "ru": {"search": "Поиск", "about": "О нас", "related": "Читайте также",
+           "comments": "Комментарии", "no-comments": "Комментариев пока нет.",
+           "news": "Новости", "next": "Дальше"},
+    "be": {"search": "Пошук", "about": "Пра нас", "related": "Чытайце таксама",
+           "comments": "Каментары", "no-comments": "Каментароў пакуль няма.",
+           "news": "Навіны", "next": "Далей"},
+    "be_latn": {"search": "Pošuk", "about": "Pra nas", "related": "Čytajcie taksama",
+                "comments": "Kamientary", "no-comments": "Kamientaroŭ pakul niama.",
+                "news": "Naviny", "next": "Dalej"},
+    "en": {"search": "Search", "about": "About us", "related": "Read also",
+           "comments": "Comments", "no-comments": "No comments yet.",
+           "news": "News", "next": "Next"},
+}
+
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,7 @@ class House:
     image_close: str = "</figure>"
     article_open: str = '<article class="article">'
     listing_class: str = "news-list"
-    words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> label -> text
+    words: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: LABELS)
     comment_pages: bool = False  # "/<path>/comments": a page of comments, no article text
     amp_pages: bool = False  # "/<path>/amp": the same article as an AMP page
     html_lang: Mapping[str, str] = field(default_factory=dict)  # edition -> <html lang>
@@ -160,11 +176,10 @@ def article_page(house: House, article: ReplicaArticle, articles: Sequence[Repli
     if article.image:
         image = f'{house.image_open}<img src="{esc(article.image)}" alt="">{house.image_close}'
     paragraphs = "\n".join(f"<p>{esc(p)}</p>" for p in (article.lead, *article.body))
-    close_body = "</div>"
     main = (
         f"{house.article_open}\n{house.title_open}{esc(article.title)}</h1>\n"
         f'<div class="article-meta">{meta_line}</div>\n{image}\n'
-        f"{house.body_open}\n{paragraphs}\n{close_body}\n</article>\n"
+        f"{house.body_open}\n{paragraphs}\n</div>\n</article>\n"
         f"{_related(house, article, articles)}"
     )
     if amp:

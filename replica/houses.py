@@ -15,21 +15,6 @@ from replica.house_pages import House
 # The outlets built by hand (replica/charter97_pages.py, replica/pozirk_pages.py).
 HAND_BUILT = {"charter97": charter97_pages.CANONICAL, "pozirk": pozirk_pages.CANONICAL}
 
-WORDS = {
-    "ru": {"search": "Поиск", "about": "О нас", "related": "Читайте также",
-           "comments": "Комментарии", "no-comments": "Комментариев пока нет.",
-           "news": "Новости", "next": "Дальше"},
-    "be": {"search": "Пошук", "about": "Пра нас", "related": "Чытайце таксама",
-           "comments": "Каментары", "no-comments": "Каментароў пакуль няма.",
-           "news": "Навіны", "next": "Далей"},
-    "be_latn": {"search": "Pošuk", "about": "Pra nas", "related": "Čytajcie taksama",
-                "comments": "Kamientary", "no-comments": "Kamientaroŭ pakul niama.",
-                "news": "Naviny", "next": "Dalej"},
-    "en": {"search": "Search", "about": "About us", "related": "Read also",
-           "comments": "Comments", "no-comments": "No comments yet.",
-           "news": "News", "next": "Next"},
-}
-
 HOUSES: dict[str, House] = {h.outlet: h for h in (
     House(
         outlet="belta", name="БелТА",
@@ -42,7 +27,6 @@ HOUSES: dict[str, House] = {h.outlet: h for h in (
         title_open='<h1 class="news_title">',
         body_open='<div class="js-mediator-article">',
         image_open='<div class="main_img">', image_close="</div>",
-        words=WORDS,
     ),
     House(
         outlet="nashaniva", name="Наша Ніва",
@@ -51,14 +35,14 @@ HOUSES: dict[str, House] = {h.outlet: h for h in (
         listings={"ru": "/ru/news?page={page}", "be_latn": "/be_latn/news?page={page}",
                   "en": "/en/news?page={page}"},
         metadata=frozenset({"json-ld", "og"}),
-        comment_pages=True, html_lang={"be_latn": "be-Latn"}, words=WORDS,
+        comment_pages=True, html_lang={"be_latn": "be-Latn"},
     ),
     House(
         outlet="zerkalo", name="Зеркало",
         canonical={"ru": "https://news.zerkalo.io"},
         feeds={"ru": ("/rss/all.rss", "/rss/index.rss")},
         metadata=frozenset({"og", "time", "byline"}),
-        body_open='<div id="article_body" itemprop="articleBody">', words=WORDS,
+        body_open='<div id="article_body" itemprop="articleBody">',
     ),
     House(
         outlet="belsat", name="Белсат",
@@ -66,55 +50,55 @@ HOUSES: dict[str, House] = {h.outlet: h for h in (
         own_hosts={"ru": "belsat.ru"},
         feeds={"be": ("/feed/",), "ru": ("/rss",)},
         metadata=frozenset({"json-ld"}),
-        body_open='<div class="article-content">', words=WORDS,
+        body_open='<div class="article-content">',
     ),
     House(
         outlet="svaboda", name="Радыё Свабода",
         canonical={"be": "https://www.svaboda.org"},
         feeds={"be": ("/api/epiqq",)},
         metadata=frozenset({"og", "time", "author-meta"}),
-        title_open='<h1 class="pg-title">', body_open='<div class="wsw">', words=WORDS,
+        title_open='<h1 class="pg-title">', body_open='<div class="wsw">',
     ),
     House(
         outlet="euroradio", name="Еўрарадыё",
         canonical={lang: "https://euroradio.fm" for lang in ("be", "ru", "en")},
         feeds={"be": ("/be/rss",)},
         listings={"ru": "/ru/news?page={page}", "en": "/en/news?page={page}"},
-        metadata=frozenset({"time", "byline"}), words=WORDS,
+        metadata=frozenset({"time", "byline"}),
     ),
     House(
         outlet="reform", name="Reform.news",
         canonical={"ru": "https://reform.news"},
         listings={"ru": "/news/page/{page}"},
-        metadata=frozenset({"json-ld", "og"}), amp_pages=True, words=WORDS,
+        metadata=frozenset({"json-ld", "og"}), amp_pages=True,
     ),
     House(
         outlet="zviazda", name="Звязда",
         canonical={"be": "https://zviazda.by"},
         feeds={"be": ("/be/rss.xml",)},
         metadata=frozenset({"og", "author-meta"}),
-        body_open='<div class="field-item even">', words=WORDS,
+        body_open='<div class="field-item even">',
     ),
     House(
         outlet="xinhua-ru", name="Синьхуа Новости",
         canonical={"ru": "https://russian.news.cn"},
         feeds={"ru": ("/rss/news.xml",)},
         metadata=frozenset({"time", "author-meta"}),
-        body_open='<div id="detailContent">', words=WORDS,
+        body_open='<div id="detailContent">',
     ),
     House(
         outlet="peoples-daily-ru", name="Жэньминь Жибао",
         canonical={"ru": "http://russian.people.com.cn"},
         feeds={"ru": ("/rss/feed.xml",)},
         metadata=frozenset({"og", "json-ld"}),
-        body_open='<div class="rm_txt_con">', words=WORDS,
+        body_open='<div class="rm_txt_con">',
     ),
     House(
         outlet="cgtn-ru", name="CGTN на русском",
         canonical={"ru": "https://russian.cgtn.com"},
         listings={"ru": "/news/?page={page}"},
         metadata=frozenset({"json-ld", "time"}),
-        body_open='<div class="text-content">', words=WORDS,
+        body_open='<div class="text-content">',
     ),
 )}
 

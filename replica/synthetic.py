@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 import re
+import tempfile
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 from replica.corpus import ReplicaArticle, load_corpus
 
@@ -24,6 +26,11 @@ def sentence_pool() -> dict[str, list[str]]:
 # The outlets whose listings page back through every article: a crawl finds all of a scaled
 # corpus there, where a feed (the newest 20) would hide the rest.
 PAGED_OUTLETS = ("charter97", "pozirk")
+
+
+def empty_corpus() -> Path:
+    """A fresh, empty articles folder: a replica started on it serves only what is added."""
+    return Path(tempfile.mkdtemp(prefix="belmon-replica-"))
 
 
 def scaled_corpus(count: int, seed: int = 7,

@@ -72,7 +72,7 @@ class DaemonOptions:
     stop_timeout: float = 30.0
     # Crawl processes at once: each is a Scrapy process of a few hundred MB, and thirteen
     # outlets due together must not mean thirteen of them.
-    max_crawls: int = 2
+    max_crawls: int = field(default_factory=default_max_crawls)
 
     def __post_init__(self) -> None:
         if self.catch_up_pages < 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -20,6 +21,7 @@ from crawler.extraction.urls import article_ref, on_canonical_host
 from crawler.sources import ExtractRules, Source
 from storage.records import Article
 
+BYLINE = "[itemprop='author'] [itemprop='name'], [itemprop='author'], a[rel='author']"
 # A publication time later than this after the fetch is a broken page, not a clock skew.
 FUTURE_TOLERANCE = timedelta(days=1)
 
@@ -134,6 +136,9 @@ def _title(
     else JSON-LD, OpenGraph, the headline anyway, the <title> tag (site name stripped)."""
     names = (*rules.title_suffixes, *filter(None, [metadata.site_name(doc)]))
     selected = _text(_first(container, rules.title)) if rules.title else ""
+    if selected:
+        sources["title"] = "selector"
+        return _strip_suffixes(selected, names)
     told = [
         (metadata.json_ld_text(ld, "headline"), "json-ld"),
         (metadata.meta(doc, "og:title", "twitter:title"), "meta"),
@@ -143,8 +148,7 @@ def _title(
     agrees = heading is not None and (
         not any(value for value, _ in told) or any(_overlap(heading, v) for v, _ in told if v)
     )
-    for value, where in [(selected, "selector"), (heading if agrees else None, "h1"),
-                         *told[:2], (heading, "h1"), told[2]]:
+    for value, where in [(heading if agrees else None, "h1"), *told[:2], (heading, "h1"), told[2]]:
         if value:
             sources["title"] = where
             return _strip_suffixes(value, names)
@@ -185,12 +189,13 @@ def _published(
         if found is not None:
             sources["published_at"] = "stamp"
             return found
-    told = [
-        (metadata.json_ld_text(ld, "datePublished"), "json-ld"),
-        (metadata.meta(doc, *metadata.DATE_META), "meta"),
-        (metadata.time_datetime(doc), "time"),
+    told: list[tuple[Callable[[], str | None], str]] = [
+        (lambda: metadata.json_ld_text(ld, "datePublished"), "json-ld"),
+        (lambda: metadata.meta(doc, *metadata.DATE_META), "meta"),
+        (lambda: metadata.time_datetime(doc), "time"),
     ]
-    for value, where in told:
+    for look, where in told:  # looked up in turn, only until one answers
+        value = look()
         found = dates.from_metadata(value) if value else None
         if found is not None:
             sources["published_at"] = where
@@ -223,14 +228,14 @@ def _author(
     ld: list[dict[str, Any]], sources: dict[str, str],
 ) -> str | None:
     """The selector's author, else JSON-LD's, else the author meta tag or byline markup."""
-    byline = _first(doc, "[itemprop='author'] [itemprop='name'], [itemprop='author'], a[rel='author']")
-    told = [
-        (_text(_first(container, rules.author)) if rules.author else None, "selector"),
-        (metadata.json_ld_author(ld), "json-ld"),
-        (metadata.meta(doc, *metadata.AUTHOR_META), "meta"),
-        (_text(byline), "byline"),
+    told: list[tuple[Callable[[], str | None], str]] = [
+        (lambda: _text(_first(container, rules.author)) if rules.author else None, "selector"),
+        (lambda: metadata.json_ld_author(ld), "json-ld"),
+        (lambda: metadata.meta(doc, *metadata.AUTHOR_META), "meta"),
+        (lambda: _text(_first(doc, BYLINE)), "byline"),
     ]
-    for value, where in told:
+    for look, where in told:  # looked up in turn, only until one answers
+        value = look()
         if value and not value.startswith(("http://", "https://")):
             sources["author"] = where
             return value

@@ -19,7 +19,7 @@ from scheduler.cli.options import (
     setting_option,
     sources_option,
 )
-from scheduler.daemon import DaemonOptions, default_max_crawls, run_daemon
+from scheduler.daemon import DaemonOptions, run_daemon
 
 
 @click.command()
@@ -49,6 +49,7 @@ def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], catch_up_pages:
         db=context.resolve_db(db), sources_file=str(Path(sources).resolve()) if sources else None,
         log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()),
     )
+    capped = {"max_crawls": max_crawls} if max_crawls else {}  # else DaemonOptions' default
     run_daemon(chosen, DaemonOptions(child, CrawlOptions(**values), catch_up_pages=catch_up_pages,
                                      crawl_timeout=crawl_timeout, stop_timeout=stop_timeout,
-                                     max_crawls=max_crawls or default_max_crawls()))
+                                     **capped))

@@ -53,20 +53,13 @@ def demo_archive_url(db: str | None) -> str:
     return url
 
 
-def _consecutive(ports: list[str]) -> bool:
-    numbers = sorted(int(p) for p in ports)
-    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
-
-
 def run_demo(db_url: str, echo: Callable[[str], None]) -> None:
     """Crawl the replica into the archive at `db_url` and print what it holds."""
     with Replica(port=0) as replica:
         base_urls = [f"{key}={url}" for key, url in replica.base_urls.items()]
         sources = select_sources(replica.outlets, None, base_urls)
         ports = sorted(url.rsplit(":", 1)[1] for url in replica.base_urls.values())
-        echo(f"replica serving {len(replica.outlets)} outlets on 127.0.0.1, ports "
-             f"{ports[0]}-{ports[-1]}" if _consecutive(ports) else
-             f"replica serving {len(replica.outlets)} outlets on 127.0.0.1, ports {', '.join(ports)}")
+        echo(f"replica serving {len(replica.outlets)} outlets on 127.0.0.1, ports {', '.join(ports)}")
         archive = Archive.open(db_url)
         try:
             run_ids = run_crawl(sources, archive, CrawlOptions(trigger="demo", download_delay=0,
