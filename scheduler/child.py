@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,8 +15,9 @@ from crawler.options import CrawlOptions
 from crawler.sources import Source
 from scheduler.config import CRAWL_SETTINGS
 
-# `belmon crawl` exits with this status (EX_TEMPFAIL) when an outlet it should crawl is being
-# crawled by another process; the daemon then skips the run instead of counting a failure.
+# `belmon crawl` exits with this status (EX_TEMPFAIL) when an outlet it should crawl (with
+# --skip-busy: every one) is being crawled by another process; the daemon then skips the run
+# instead of counting a failure.
 EXIT_BUSY = 75
 POLL_SECONDS = 0.1
 SHUTTING_DOWN = "the daemon was shutting down"  # why a child is stopped on a planned stop
@@ -29,13 +31,16 @@ class ChildCommand:
     sources_file: str | None = None
     log_level: str = "INFO"
 
-    def argv(self, source: Source, options: CrawlOptions) -> list[str]:
-        """The `belmon crawl` command line for one outlet, run with this interpreter: fetched
-        from the same base URLs as the daemon's, its editions' own hosts included."""
-        bases = [f"{source.id}={source.base_url}"] + [
-            f"{source.id}.{e.lang}={e.base_url}" for e in source.editions if e.base_url]
+    def argv(self, sources: Sequence[Source], options: CrawlOptions) -> list[str]:
+        """The `belmon crawl` command line for a group of outlets, run with this interpreter:
+        fetched from the same base URLs as the daemon's, their editions' own hosts included.
+        An outlet another process is crawling is skipped; the others are crawled."""
+        bases = [base for source in sources for base in (
+            [f"{source.id}={source.base_url}"]
+            + [f"{source.id}.{e.lang}={e.base_url}" for e in source.editions if e.base_url])]
         return [sys.executable, "-m", "scheduler", "--log-level", self.log_level,
-                "crawl", source.id, "--trigger", options.trigger, "--no-wait", "--db", self.db,
+                "crawl", *(s.id for s in sources), "--trigger", options.trigger, "--skip-busy",
+                "--db", self.db,
                 *(arg for base in bases for arg in ("--base-url", base)),
                 *(["--sources", self.sources_file] if self.sources_file else []),
                 *(["--refetch"] if options.refetch else []),

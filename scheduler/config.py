@@ -73,6 +73,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max-crawls", "BELMON_MAX_CRAWLS", None,
             "Daemon: crawls running at once at most (default: one per core); an outlet due "
             "while that many run waits for one to finish.", kind=int, minimum=1),
+    Setting("outlets-per-crawl", "BELMON_OUTLETS_PER_CRAWL", "10",
+            "Daemon: outlets crawled together by one crawl process at most; the outlets that "
+            "share an interval are split into that few groups, their slots spread over it.",
+            kind=int, minimum=1),
     Setting("stop-timeout", "BELMON_STOP_TIMEOUT", "30",
             "Daemon: seconds a crawl gets to stop after SIGTERM before it is killed.",
             kind=float, minimum=0.1),

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
@@ -40,7 +40,7 @@ from scheduler.daemon_state import (
     state_path,
     write_state,
 )
-from scheduler.schedule import needs_catch_up, plan_jobs
+from scheduler.schedule import needs_catch_up, plan_groups
 from storage import queries
 from storage.archive import Archive
 from storage.locks import LockBusy, daemon_lock, pid_alive
@@ -73,18 +73,23 @@ class DaemonOptions:
     # Crawl processes at once: each is a Scrapy process of a few hundred MB, and thirteen
     # outlets due together must not mean thirteen of them.
     max_crawls: int = field(default_factory=default_max_crawls)
+    # Outlets crawled together by one crawl process: the process start-up is most of an
+    # incremental run's cost, so a hundred outlets mean ten processes an interval, not 100.
+    outlets_per_crawl: int = 10
 
     def __post_init__(self) -> None:
         if self.catch_up_pages < 1:
             raise ValueError("catch_up_pages must be at least 1")
         if self.max_crawls < 1:
             raise ValueError("max_crawls must be at least 1")
+        if self.outlets_per_crawl < 1:
+            raise ValueError("outlets_per_crawl must be at least 1")
         if self.crawl_timeout <= 0 or self.stop_timeout <= 0:
             raise ValueError("crawl_timeout and stop_timeout must be positive")
 
 
 class Daemon:
-    """Runs each outlet's crawls on its schedule until stop() is called."""
+    """Runs each group of outlets' crawls on its schedule until stop() is called."""
 
     def __init__(self, sources: Sequence[Source], archive: Archive, options: DaemonOptions,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -100,23 +105,24 @@ class Daemon:
         self._state_lock = threading.Lock()
         self._running: dict[str, tuple[datetime, str]] = {}
         self._next_runs: dict[str, datetime | None] = {}
+        history = queries.run_times(archive.engine)
+        groups = plan_groups(sources, history, self.started_at, options.outlets_per_crawl)
+        self._groups = {group.id: group.outlets for group in groups}
+        self._intervals = {o: group.interval for group in groups for o in group.outlets}
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             # A due outlet beyond the cap waits in the pool's queue for a crawl to finish.
             executors={"default": ThreadPoolExecutor(
-                max_workers=min(options.max_crawls, len(self.sources)))},
+                max_workers=min(options.max_crawls, len(groups)))},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": MISFIRE_GRACE_SECONDS},
         )
         self._scheduler.add_listener(self._on_job_event,
                                      EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-        self._intervals: dict[str, timedelta] = {}
-        history = queries.run_times(archive.engine)
-        for job in plan_jobs(sources, history, self.started_at):
-            self._intervals[job.outlet] = job.interval
-            when: dict[str, Any] = {"next_run_time": job.first_run} if job.first_run else {}
-            self._scheduler.add_job(self._run_outlet, job.trigger, args=(job.outlet,),
-                                    id=job.outlet, name=job.outlet, **when)
+        for group in groups:
+            when: dict[str, Any] = {"next_run_time": group.first_run} if group.first_run else {}
+            self._scheduler.add_job(self._run_group, group.trigger, args=(group.outlets,),
+                                    id=group.id, name=group.id, **when)
 
     def run(self) -> None:
         """Block until stop(); then let the running crawls stop (bounded) and return."""
@@ -152,34 +158,38 @@ class Daemon:
         """Ask the daemon to stop; safe to call from a signal handler."""
         self._stopping.set()
 
-    def _run_outlet(self, outlet_id: str) -> None:
+    def _run_group(self, outlet_ids: tuple[str, ...]) -> None:
+        """One crawl process for the group's outlets; those with a gap to fill page back
+        further, in a crawl process of their own before the others'."""
         if self._stopping.is_set():
             return
-        source = self.sources[outlet_id]
-        times = queries.run_times(self.archive.engine).get(outlet_id)
-        catch_up = needs_catch_up(times.last_success if times else None,
-                                  self._intervals[outlet_id], self.clock())
-        trigger = "catch-up" if catch_up else "schedule"
+        history = queries.run_times(self.archive.engine)
+        now = self.clock()
+        catch_up = [o for o in outlet_ids if needs_catch_up(
+            history[o].last_success if o in history else None, self._intervals[o], now)]
+        usual = [o for o in outlet_ids if o not in catch_up]
+        for trigger, members in (("catch-up", catch_up), ("schedule", usual)):
+            if members and not self._stopping.is_set():
+                self._crawl([self.sources[o] for o in members], trigger)
+
+    def _crawl(self, sources: list[Source], trigger: str) -> None:
         pages = self.options.crawl.max_pages
-        if catch_up:
+        if trigger == "catch-up":
             pages = max(self.options.catch_up_pages, pages)
         options = replace(self.options.crawl, trigger=trigger, max_pages=pages)
-        argv = self.options.child.argv(source, options)
-        log.info("%s: %s crawl of %s (up to %d listing pages)", outlet_id, trigger,
-                 source.base_url, pages)
-        self._set_running(outlet_id, trigger)
+        argv = self.options.child.argv(sources, options)
+        names = [s.id for s in sources]
+        log.info("%s: %s crawl (up to %d listing pages)", ", ".join(names), trigger, pages)
+        self._set_running(names, trigger)
         try:
             result = run_child(argv, time_limit=self.options.crawl_timeout,
                                stop_timeout=self.options.stop_timeout, stopping=self._stopping)
         finally:
-            self._set_running(outlet_id, None)
-        self._settle(source, trigger, result)
+            self._set_running(names, None)
+        self._settle(sources, trigger, result)
 
-    def _settle(self, source: Source, trigger: str, result: ChildResult) -> None:
-        """Make the run record tell the truth about how the child ended, and log it."""
-        if result.returncode == EXIT_BUSY and result.stopped is None:
-            log.info("%s: skipped, another process is crawling it", source.id)
-            return
+    def _settle(self, sources: list[Source], trigger: str, result: ChildResult) -> None:
+        """Make the run records tell the truth about how the child ended, and log them."""
         since = result.started_at.replace(microsecond=0)
         reason = None
         if result.stopped:
@@ -189,18 +199,28 @@ class Daemon:
             # The daemon shutting down is a planned stop; a time limit passed is a failure.
             status = "stopped" if result.stopped == SHUTTING_DOWN else "failed"
             self.archive.settle_process_runs(result.pid, since, status, reason)
-        elif result.returncode != 0:
+        elif result.returncode not in (0, EXIT_BUSY):
             reason = f"the crawl process {exit_text(result.returncode)}"
             self.archive.settle_process_runs(result.pid, since, "failed",
                                              reason + " before finishing the run",
                                              stopped_from_outside=False)
         runs = queries.process_runs(self.archive.engine, result.pid, since)
-        if not runs and reason and result.stopped != SHUTTING_DOWN:
-            self._record_failure(source, trigger, result.pid, reason + " before starting a run")
-            runs = queries.process_runs(self.archive.engine, result.pid, since)
-        for run in runs:
+        # A crawl process that ended on its own (0; 1: a run failed; 75: every outlet busy)
+        # skipped the outlets it has no run for: another process was crawling them.
+        ended_normally = result.stopped is None and (
+            result.returncode in (0, EXIT_BUSY) or (runs and result.returncode == 1))
+        crawled = {run.outlet for run in runs}
+        for source in sources:
+            if source.id in crawled or result.stopped == SHUTTING_DOWN:
+                continue
+            if ended_normally:
+                log.info("%s: skipped, another process is crawling it", source.id)
+            else:
+                self._record_failure(source, trigger, result.pid,
+                                     f"{reason or 'the crawl process ended'} before starting a run")
+        for run in queries.process_runs(self.archive.engine, result.pid, since):
             level = logging.WARNING if run.status == "failed" else logging.INFO
-            log.log(level, "%s: run %d (%s) %s in %.1f s: %d new, %d pages%s", source.id, run.id,
+            log.log(level, "%s: run %d (%s) %s in %.1f s: %d new, %d pages%s", run.outlet, run.id,
                     run.trigger, run.status, result.seconds, run.articles_new, run.pages_fetched,
                     f"; {run.message}" if run.message else "")
 
@@ -218,17 +238,19 @@ class Daemon:
         elif isinstance(event, JobExecutionEvent) and event.exception is not None:
             log.error("%s: the daemon failed to run a crawl: %r", event.job_id, event.exception)
             try:
-                self._record_failure(self.sources[event.job_id], "schedule", os.getpid(),
-                                     f"daemon error: {event.exception!r}")
+                for outlet_id in self._groups[event.job_id]:
+                    self._record_failure(self.sources[outlet_id], "schedule", os.getpid(),
+                                         f"daemon error: {event.exception!r}")
             except Exception:
                 log.exception("%s: could not record the failure either", event.job_id)
 
-    def _set_running(self, outlet_id: str, trigger: str | None) -> None:
+    def _set_running(self, outlet_ids: list[str], trigger: str | None) -> None:
         with self._state_lock:
-            if trigger is None:
-                self._running.pop(outlet_id, None)
-            else:
-                self._running[outlet_id] = (self.clock(), trigger)
+            for outlet_id in outlet_ids:
+                if trigger is None:
+                    self._running.pop(outlet_id, None)
+                else:
+                    self._running[outlet_id] = (self.clock(), trigger)
         self._write_state()
 
     def _refresh_next_runs(self) -> bool:
@@ -236,7 +258,8 @@ class Daemon:
 
         (A job thread must not: shutdown() holds the job store lock while it waits for them.)
         """
-        now_due = {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
+        now_due = {outlet: job.next_run_time for job in self._scheduler.get_jobs()
+                   for outlet in self._groups[job.id]}
         with self._state_lock:
             changed = now_due != self._next_runs
             self._next_runs = now_due

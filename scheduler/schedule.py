@@ -22,42 +22,65 @@ _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
 @dataclass(frozen=True)
-class OutletJob:
-    """One outlet's place in the timetable."""
+class CrawlGroup:
+    """Outlets that fall due together and are crawled by one crawl process: the start-up of
+    a crawl process (Scrapy, the themes, the language model) costs seconds of CPU and a few
+    hundred MB, an incremental run of one more outlet in it a fraction of that."""
 
-    outlet: str
+    outlets: tuple[str, ...]
     trigger: BaseTrigger
     interval: timedelta  # the (longest) time between two scheduled runs
     first_run: datetime | None  # None: when the trigger says; else at once (overdue or a gap)
 
+    @property
+    def id(self) -> str:
+        return "+".join(self.outlets)
 
-def plan_jobs(sources: Sequence[Source], history: Mapping[str, RunTimes], now: datetime) -> list[OutletJob]:
-    """A job for each outlet; one whose run is overdue, or who has a gap to fill, runs at once.
 
-    Outlets on one interval get their slots spread evenly over it (`slot_offsets`), the same
-    slots after every restart, so that they do not all fall due in the same minute.
+def plan_groups(sources: Sequence[Source], history: Mapping[str, RunTimes], now: datetime,
+                per_crawl: int = 1) -> list[CrawlGroup]:
+    """The outlets in groups of at most `per_crawl`, each group with its own slot.
+
+    Outlets on one interval are split into as few groups as `per_crawl` allows (sizes that
+    differ by one at most, in id order), and the groups' slots spread evenly over the
+    interval (`slot_offsets`): the same slots after every restart. Outlets with the same cron
+    line share its fire times. A group runs at once when one of its outlets is overdue or
+    has a gap to fill.
     """
-    offsets = slot_offsets(sources)
-    jobs = []
-    for source in sources:
-        times = history.get(source.id, RunTimes(None, None))
-        trigger = outlet_trigger(source, offset=offsets.get(source.id, 0.0))
-        interval = typical_interval(trigger, now)
-        due = (times.last_started is None or times.last_started + interval <= now
-               or needs_catch_up(times.last_success, interval, now))
-        jobs.append(OutletJob(source.id, trigger, interval, now if due else None))
-    return jobs
+    if per_crawl < 1:
+        raise ValueError("per_crawl must be at least 1")
+    by_schedule: dict[tuple[str, float], list[Source]] = {}
+    for source in sorted(sources, key=lambda s: s.id):
+        key = (source.cron, 0.0) if source.cron else ("", source.interval_minutes * 60)
+        by_schedule.setdefault(key, []).append(source)
+    groups = []
+    for (_cron, seconds), members in sorted(by_schedule.items()):
+        chunks = _chunks(members, per_crawl)
+        for i, chunk in enumerate(chunks):
+            offset = seconds * i / len(chunks)
+            trigger = outlet_trigger(chunk[0], offset=offset)
+            interval = typical_interval(trigger, now)
+            due = any(_due(history.get(s.id, RunTimes(None, None)), interval, now) for s in chunk)
+            groups.append(CrawlGroup(tuple(s.id for s in chunk), trigger, interval,
+                                     now if due else None))
+    return groups
 
 
-def slot_offsets(sources: Sequence[Source]) -> dict[str, float]:
-    """Seconds into its interval at which each interval outlet's runs fall: the outlets that
-    share an interval, in id order, spread evenly over it (n outlets: every interval/n)."""
-    by_interval: dict[float, list[str]] = {}
-    for source in sources:
-        if not source.cron:
-            by_interval.setdefault(source.interval_minutes * 60, []).append(source.id)
-    return {sid: seconds * i / len(ids)
-            for seconds, ids in by_interval.items() for i, sid in enumerate(sorted(ids))}
+def _chunks(members: list[Source], most: int) -> list[list[Source]]:
+    """`members` in ceil(n / most) consecutive runs whose sizes differ by one at most."""
+    count = -(-len(members) // most)
+    size, extra = divmod(len(members), count)
+    chunks, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        chunks.append(members[start:end])
+        start = end
+    return chunks
+
+
+def _due(times: RunTimes, interval: timedelta, now: datetime) -> bool:
+    return (times.last_started is None or times.last_started + interval <= now
+            or needs_catch_up(times.last_success, interval, now))
 
 
 def needs_catch_up(last_success: datetime | None, interval: timedelta, now: datetime) -> bool:

@@ -136,6 +136,30 @@ def hold_outlets(
     return stack
 
 
+def hold_free_outlets(db: str, outlets: Iterable[str]) -> tuple[ExitStack, list[str], list[LockBusy]]:
+    """Take the crawl locks of those of `outlets` that no other process holds.
+
+    Returns the stack that releases them, the outlets held (in name order) and the busy ones.
+    """
+    stack = ExitStack()
+    held: list[str] = []
+    busy: list[LockBusy] = []
+    try:
+        for outlet in sorted(set(outlets)):
+            lock = outlet_lock(db, outlet)
+            try:
+                lock.acquire()
+            except LockBusy as taken:
+                busy.append(taken)
+                continue
+            stack.callback(lock.release)
+            held.append(outlet)
+    except BaseException:
+        stack.close()
+        raise
+    return stack, held, busy
+
+
 def pid_alive(pid: int) -> bool:
     """True while a process with this id exists on this machine (ours or another user's)."""
     try:

@@ -22,7 +22,7 @@ from scheduler.cli.options import (
 )
 from scheduler.cli.output import format_option, write_rows
 from storage import queries
-from storage.locks import LockBusy, hold_outlets
+from storage.locks import LockBusy, hold_free_outlets, hold_outlets
 from storage.queries import RUN_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ class OutletBusy(click.ClickException):
 @click.option("--wait/--no-wait", default=False,
               help="When another process is crawling an outlet: wait for it to finish, or "
                    "(the default) exit with status 75 at once.")
+@click.option("--skip-busy", is_flag=True,
+              help="Crawl the outlets no other process is crawling and skip the others (exit "
+                   "status 75 only when every one is busy); the daemon's crawls do this.")
 @click.option("--trigger", type=click.Choice(TRIGGERS), default="manual",
               show_default=True, help="Why the crawl runs, as recorded in crawl_runs (the daemon "
                                       "passes schedule or catch-up, the demo demo).")
@@ -50,7 +53,8 @@ class OutletBusy(click.ClickException):
 @db_option
 @sources_option
 def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, wait: bool,
-          trigger: str, fmt: str, db: str | None, sources: str | None, **settings: Any) -> None:
+          skip_busy: bool, trigger: str, fmt: str, db: str | None, sources: str | None,
+          **settings: Any) -> None:
     """Crawl outlets now (all enabled outlets when none is named) and print a summary.
 
     An outlet being crawled by another process (the daemon, say) makes the command exit
@@ -63,10 +67,18 @@ def crawl(outlets: tuple[str, ...], base_urls: tuple[str, ...], refetch: bool, w
     chosen = context.select_sources(outlets, sources, base_urls)
     options = CrawlOptions(trigger=trigger, refetch=refetch, **crawl_option_values(settings))
     url = context.resolve_db(db)
-    try:
-        locks = hold_outlets(url, (s.id for s in chosen), wait=wait, on_wait=_waiting)
-    except LockBusy as busy:
-        raise OutletBusy(f"{_busy_text(busy)}; use --wait to wait") from None
+    if skip_busy:
+        locks, held, busy = hold_free_outlets(url, (s.id for s in chosen))
+        for taken in busy:
+            log.info("%s: skipped, another process is crawling it", taken.name)
+        if not held:
+            raise OutletBusy("; ".join(_busy_text(b) for b in busy))
+        chosen = [s for s in chosen if s.id in held]
+    else:
+        try:
+            locks = hold_outlets(url, (s.id for s in chosen), wait=wait, on_wait=_waiting)
+        except LockBusy as busy:
+            raise OutletBusy(f"{_busy_text(busy)}; use --wait to wait") from None
     with locks:
         archive = context.open_archive(url, create=True)
         try:

@@ -29,13 +29,16 @@ from scheduler.daemon import DaemonOptions, run_daemon
 @setting_option("crawl-timeout")
 @setting_option("stop-timeout")
 @setting_option("max-crawls")
+@setting_option("outlets-per-crawl")
 @crawl_options
 @db_option
 @sources_option
 def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], catch_up_pages: int,
-           crawl_timeout: float, stop_timeout: float, max_crawls: int | None, db: str | None,
+           crawl_timeout: float, stop_timeout: float, max_crawls: int | None,
+           outlets_per_crawl: int, db: str | None,
            sources: str | None, **settings: Any) -> None:
-    """Crawl the outlets on their schedules until SIGTERM or Ctrl-C; each crawl is a child process.
+    """Crawl the outlets on their schedules until SIGTERM or Ctrl-C; each crawl is a child process
+    that crawls a group of outlets due together.
 
     Runs in the foreground and logs to stderr, for systemd or a container to supervise.
 
@@ -52,4 +55,4 @@ def daemon(outlets: tuple[str, ...], base_urls: tuple[str, ...], catch_up_pages:
     capped = {"max_crawls": max_crawls} if max_crawls else {}  # else DaemonOptions' default
     run_daemon(chosen, DaemonOptions(child, CrawlOptions(**values), catch_up_pages=catch_up_pages,
                                      crawl_timeout=crawl_timeout, stop_timeout=stop_timeout,
-                                     **capped))
+                                     outlets_per_crawl=outlets_per_crawl, **capped))

@@ -376,7 +376,7 @@ def test_no_more_crawls_at_once_than_the_cap(
     replica: Replica, db: Path, sources_file: Path, start_daemon: Callable[..., DaemonProcess]
 ) -> None:
     daemon = start_daemon(*OUTLETS, "--sources", str(sources_file), *_own_hosts(replica),
-                          "--max-crawls", "1")
+                          "--max-crawls", "1", "--outlets-per-crawl", "1")
     done = wait_for(lambda: len(finished := runs(db, "status != 'running'")) >= 4 and finished,
                     60, "four finished runs", daemon)
     assert daemon.stop() == 0
@@ -384,3 +384,27 @@ def test_no_more_crawls_at_once_than_the_cap(
     # One at a time: each run starts after the one before it finished.
     assert all(start >= end for (_s, end), (start, _e) in pairwise(spans)), spans
     assert {r[1] for r in done} == set(OUTLETS)  # the second outlet waited, it was not dropped
+
+
+def test_outlets_due_together_share_one_crawl_process_and_a_hung_one_holds_up_no_other(
+    replica: Replica, db: Path, sources_file: Path, start_daemon: Callable[..., DaemonProcess]
+) -> None:
+    with FaultyOutlet(replica.base_urls["charter97"]) as outlet:
+        outlet.mode = "gate"  # charter97 hangs; pozirk, in the same group, answers
+        daemon = start_daemon(*OUTLETS, "--sources", str(sources_file),
+                              "--base-url", f"charter97={outlet.base_url}",
+                              "--base-url", f"pozirk={replica.base_urls['pozirk']}",
+                              "--crawl-timeout", "8", "--stop-timeout", "1")
+        hung = wait_for(lambda: runs(db, "outlet = 'charter97' and status = 'failed'"), 60,
+                        "the hung outlet's crawl to fail", daemon)
+        assert daemon.stop() == 0
+    [(_, _, _, _, message, pid, started, *_)] = hung[:1]
+    assert message == "time limit of 8 s exceeded; killed 1 s after SIGTERM"
+    # pozirk was crawled by the same process, and finished while charter97 hung.
+    [(_, _, trigger, status, _, pozirk_pid, _, finished, new)] = runs(
+        db, f"outlet = 'pozirk' and pid = {pid}")
+    assert (trigger, status, pozirk_pid) == ("catch-up", "ok", pid)
+    assert new == sum(a.outlet == "pozirk" for a in load_corpus())
+    assert finished < hung[0][7]  # its record was written long before the hung one's
+    assert "charter97, pozirk: catch-up crawl" in daemon.text()
+    assert_archive_sound(db)

@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.sources import Source, SourceError, load_sources
 from scheduler.daemon_state import DaemonState, OutletState, describe, read_state, write_state
-from scheduler.schedule import crontab_weekdays, needs_catch_up, outlet_trigger, plan_jobs, typical_interval
+from scheduler.schedule import crontab_weekdays, needs_catch_up, outlet_trigger, plan_groups, typical_interval
 from storage.queries import RunTimes
 from tests.conftest import belmon_env
 
@@ -28,8 +28,8 @@ def _source(sid: str = "charter97", **changes: object) -> Source:
 
 
 def test_an_outlet_never_crawled_runs_at_once_on_its_interval() -> None:
-    [job] = plan_jobs([_source(interval_minutes=15)], {}, NOW)
-    assert job.outlet == "charter97"
+    [job] = plan_groups([_source(interval_minutes=15)], {}, NOW)
+    assert job.outlets == ("charter97",)
     assert job.first_run == NOW
     assert isinstance(job.trigger, IntervalTrigger)
     assert job.interval == timedelta(minutes=15)
@@ -46,9 +46,9 @@ def test_fractional_minutes_give_a_seconds_long_interval_with_a_small_jitter() -
 def test_a_recent_run_waits_for_its_slot_the_same_after_a_restart() -> None:
     last = NOW - timedelta(minutes=10)
     history = {"charter97": RunTimes(last_started=last, last_success=last)}
-    [job] = plan_jobs([_source(interval_minutes=30)], history, NOW)
+    [job] = plan_groups([_source(interval_minutes=30)], history, NOW)
     assert job.first_run is None  # the trigger decides: the outlet's next slot
-    [later] = plan_jobs([_source(interval_minutes=30)], history, NOW + timedelta(minutes=7))
+    [later] = plan_groups([_source(interval_minutes=30)], history, NOW + timedelta(minutes=7))
     assert isinstance(job.trigger, IntervalTrigger) and isinstance(later.trigger, IntervalTrigger)
     assert (job.trigger.start_date, job.trigger.interval) == (later.trigger.start_date,
                                                               later.trigger.interval)
@@ -62,7 +62,7 @@ def test_outlets_on_one_interval_fall_due_spread_over_it() -> None:
     outlets = [_source(sid, interval_minutes=30) for sid in ("pozirk", "charter97", "belta")]
     outlets.append(_source("zerkalo", cron="0 6 * * *"))  # its cron line decides, no slot
     [belta, charter97, pozirk] = [
-        j for j in sorted(plan_jobs(outlets, {}, NOW), key=lambda j: j.outlet) if j.outlet != "zerkalo"]
+        j for j in sorted(plan_groups(outlets, {}, NOW), key=lambda j: j.id) if j.id != "zerkalo"]
     starts = [j.trigger.start_date for j in (belta, charter97, pozirk)]
     assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == [timedelta(minutes=10)] * 2
     random.seed(3)
@@ -72,10 +72,45 @@ def test_outlets_on_one_interval_fall_due_spread_over_it() -> None:
     assert all(540 <= g <= 660 for g in gaps), gaps  # ten minutes apart, give or take the jitter
 
 
+def test_outlets_on_one_interval_are_crawled_in_as_few_groups_as_the_cap_allows() -> None:
+    ids = [f"copy{n:03d}" for n in range(100)]
+    outlets = [_source(interval_minutes=15, id=sid) for sid in ids]
+    groups = plan_groups(outlets, {}, NOW, per_crawl=10)
+    assert len(groups) == 10 and all(len(g.outlets) == 10 for g in groups)
+    assert sorted(o for g in groups for o in g.outlets) == ids  # every outlet, once
+    starts = sorted(g.trigger.start_date for g in groups)
+    assert {b - a for a, b in zip(starts, starts[1:], strict=False)} == {timedelta(seconds=90)}
+    # Seven outlets at four per crawl: two groups of four and three, half an interval apart.
+    few = plan_groups(outlets[:7], {}, NOW, per_crawl=4)
+    assert [len(g.outlets) for g in few] == [4, 3]
+    assert few[1].trigger.start_date - few[0].trigger.start_date == timedelta(seconds=450)
+    # The same groups and slots after a restart, whatever order the outlets come in.
+    again = plan_groups(list(reversed(outlets)), {}, NOW + timedelta(hours=5), per_crawl=10)
+    assert [(g.outlets, g.trigger.start_date) for g in again] == [
+        (g.outlets, g.trigger.start_date) for g in groups]
+
+
+def test_a_group_runs_at_once_when_one_of_its_outlets_is_overdue() -> None:
+    recent = RunTimes(NOW - timedelta(minutes=5), NOW - timedelta(minutes=5))
+    outlets = [_source(sid, interval_minutes=30) for sid in ("belta", "charter97", "pozirk")]
+    [group] = plan_groups(outlets, {"belta": recent, "charter97": recent, "pozirk": recent}, NOW,
+                          per_crawl=3)
+    assert group.first_run is None
+    [group] = plan_groups(outlets, {"belta": recent, "charter97": recent}, NOW, per_crawl=3)
+    assert group.first_run == NOW and group.id == "belta+charter97+pozirk"
+
+
+def test_cron_outlets_share_a_group_only_with_the_same_cron_line() -> None:
+    outlets = [_source("belta", cron="0 6 * * *"), _source("pozirk", cron="0 6 * * *"),
+               _source("zerkalo", cron="30 6 * * *"), _source("charter97", interval_minutes=30)]
+    assert sorted(g.outlets for g in plan_groups(outlets, {}, NOW, per_crawl=10)) == [
+        ("belta", "pozirk"), ("charter97",), ("zerkalo",)]
+
+
 def test_an_overdue_outlet_runs_at_once() -> None:
     last = NOW - timedelta(minutes=45)
     history = {"charter97": RunTimes(last_started=last, last_success=last)}
-    [job] = plan_jobs([_source(interval_minutes=30)], history, NOW)
+    [job] = plan_groups([_source(interval_minutes=30)], history, NOW)
     assert job.first_run == NOW
 
 
@@ -108,7 +143,7 @@ def test_catch_up_when_the_last_success_is_older_than_two_intervals(
 def test_failed_runs_since_the_last_success_still_call_for_catch_up() -> None:
     # The outlet ran (and failed) a minute ago, but its last success is a day old.
     history = {"charter97": RunTimes(NOW - timedelta(minutes=1), NOW - timedelta(days=1))}
-    [job] = plan_jobs([_source(interval_minutes=30)], history, NOW)
+    [job] = plan_groups([_source(interval_minutes=30)], history, NOW)
     assert job.first_run == NOW
     assert needs_catch_up(history["charter97"].last_success, job.interval, NOW)
 
@@ -125,7 +160,7 @@ def test_cron_expressions_are_crontab_in_utc() -> None:
 def test_a_cron_outlet_is_judged_by_its_longest_gap() -> None:
     assert typical_interval(outlet_trigger(_source(cron="*/15 * * * *")), NOW) == timedelta(minutes=15)
     assert typical_interval(outlet_trigger(_source(cron="0 9 * * mon-fri")), NOW) == timedelta(days=3)
-    [job] = plan_jobs([_source(cron="0 */6 * * *")],
+    [job] = plan_groups([_source(cron="0 */6 * * *")],
                       {"charter97": RunTimes(NOW - timedelta(hours=2), NOW - timedelta(hours=2))}, NOW)
     assert job.interval == timedelta(hours=6)
     assert job.first_run is None

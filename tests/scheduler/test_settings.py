@@ -42,7 +42,7 @@ def test_crawl_and_daemon_take_every_crawl_setting(command: object) -> None:
 ])
 def test_the_childs_command_line_carries_the_same_options(options: CrawlOptions) -> None:
     source = load_sources()["charter97"].with_base_url("http://127.0.0.1:1")
-    argv = ChildCommand(db="/tmp/a.sqlite").argv(source, options)
+    argv = ChildCommand(db="/tmp/a.sqlite").argv([source], options)
     args = argv[argv.index("crawl") + 1:]
     ctx = crawl.make_context("crawl", args)
     params = dict(ctx.params)
@@ -60,7 +60,7 @@ def test_the_childs_command_line_fetches_every_edition_where_the_daemon_does() -
                     editions=(Edition("ru", feeds=("/rss",)),
                               Edition("be", feeds=("/rss",), base_url="https://be.agency.example")))
     moved = source.with_base_url("http://127.0.0.1:2", "be")
-    argv = ChildCommand(db="/tmp/a.sqlite").argv(moved, CrawlOptions())
+    argv = ChildCommand(db="/tmp/a.sqlite").argv([moved], CrawlOptions())
     params = crawl.make_context("crawl", argv[argv.index("crawl") + 1:]).params
     assert params["base_urls"] == ("agency=http://127.0.0.1:1", "agency.be=http://127.0.0.1:2")
 
