@@ -17,8 +17,11 @@ DEFAULT_DEDUP_THRESHOLD = 0.4
 
 
 def default_workers() -> int:
-    """One page-reading process per core beyond the reactor's, at most two."""
-    return min(2, max(0, (os.cpu_count() or 1) - 1))
+    """Page-reading processes beside the reactor's: none on two cores or fewer, where a worker
+    was measured to bring no wall time back and to cost CPU (pickling pages to it and results
+    back) and memory (a second copy of the themes and the language model, ~150 MB); one per
+    core beyond two above that, at most two."""
+    return min(2, max(0, (os.cpu_count() or 1) - 2))
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "BELMON_WORKERS", None,
             "Processes that read fetched pages (crawl, daemon) or rescore stored ones "
             "(rematch); 0 does the work in the command's own process (default: crawl and daemon "
-            "one per core beyond the first, at most two; rematch one per core).",
+            "none on two cores or fewer, else one per core beyond two, at most two; rematch "
+            "one per core).",
             option="workers", kind=int, minimum=0),
     Setting("time-limit", "BELMON_TIME_LIMIT", "30",
             "belmon sql: seconds a query may run before it is stopped (0: no limit).",
