@@ -64,7 +64,7 @@ def build(path: Path, count: int, seed: int = 5) -> float:
         conn.execute("INSERT INTO outlets VALUES (?, ?, ?, '2026-01-01 00:00:00')",
                      (outlet, outlet, f"https://{outlet}.example"))
     first = datetime(2025, 1, 1, tzinfo=UTC)
-    step = timedelta(days=700) / count
+    step = timedelta(days=700) / max(count, 1)
     for chunk in range(0, count, 20_000):
         ids = range(chunk + 1, min(count, chunk + 20_000) + 1)
         conn.executemany("INSERT INTO stories (id, created_at) VALUES (?, '2026-01-01 00:00:00')",
@@ -77,6 +77,7 @@ def build(path: Path, count: int, seed: int = 5) -> float:
         conn.executemany(_ARTICLE, rows)
         conn.executemany("INSERT INTO article_themes VALUES (?, ?, ?, ?)", themes)
         conn.commit()
+    conn.commit()  # the outlets, when no article is written
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("ANALYZE")
     conn.close()

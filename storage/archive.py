@@ -14,7 +14,7 @@ from storage.articles import FEED, StoreResult
 from storage.engine import ArchiveError, create_archive_engine, database_url
 from storage.models import ArticleRow, ArticleUrl, CrawlRun, OutletRow
 from storage.records import AnalysedArticle, RunTotals
-from storage.stories import NearDuplicatePolicy
+from storage.stories import NearDuplicatePolicy, expire_bands
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,10 @@ class Archive:
         """
         results = []
         with self.engine.begin() as conn:
+            if policy is not None and items:
+                # The window is counted back from the newest article written, not the clock.
+                newest = max(i.article.fetched_at for i in items)
+                expire_bands(conn, newest - policy.window)
             for item in items:
                 try:
                     with conn.begin_nested():

@@ -115,7 +115,8 @@ class ArticleBand(Base):
     """LSH band hashes: articles sharing a band hash are near-duplicate candidates."""
 
     __tablename__ = "article_bands"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (Index("ix_article_bands_article_id", "article_id"),
+                      {"sqlite_with_rowid": False})
 
     hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)

@@ -1,15 +1,25 @@
-"""Near-duplicate lookup in the archive: LSH band hashes find candidates, signatures confirm them."""
+"""Near-duplicate lookup in the archive: LSH band hashes find candidates, signatures confirm them.
+
+Band rows are kept for the articles stored in the last NEAR_DUPLICATE_WINDOW only. Copies of
+a story across outlets appear within days; the band index, whose keys are random hashes,
+would otherwise grow with the whole archive, and every article's 42 inserts land on pages
+further apart as it grows. An older article keeps its signature, its story and its URL and
+text identity (a copy of its exact text is still recognised); it is no longer a candidate.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from storage.models import ArticleBand, ArticleFingerprint, ArticleRow
 
 Similarity = Callable[[bytes, bytes], float]
+NEAR_DUPLICATE_WINDOW = timedelta(days=30)  # articles stored this recently are candidates
+EXPIRE_PER_BATCH = 100  # articles whose bands one write may delete: 4 x a batch of 25
 
 _SHARED = func.count().label("shared")
 _CANDIDATES = (
@@ -19,6 +29,12 @@ _CANDIDATES = (
     .order_by(_SHARED.desc())
     .limit(bindparam("limit"))
 )
+_OLDEST_BANDED = (
+    select(ArticleBand.article_id).distinct().order_by(ArticleBand.article_id)
+    .limit(bindparam("most"))
+)
+_STORED_BEFORE = select(ArticleRow.id).where(
+    ArticleRow.id.in_(bindparam("ids", expanding=True)), ArticleRow.fetched_at < bindparam("before"))
 _SIGNATURES = (
     select(ArticleRow.story_id, ArticleFingerprint.signature)
     .join(ArticleRow, ArticleRow.id == ArticleFingerprint.article_id)
@@ -33,6 +49,7 @@ class NearDuplicatePolicy:
     similarity: Similarity
     threshold: float = 0.5
     max_candidates: int = 20
+    window: timedelta = NEAR_DUPLICATE_WINDOW
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -75,3 +92,21 @@ def save_fingerprint(
     unique = sorted(set(bands))
     if unique:
         conn.execute(insert(ArticleBand), [{"hash": h, "article_id": article_id} for h in unique])
+
+
+def expire_bands(conn: Connection, before: datetime, most: int = EXPIRE_PER_BATCH) -> int:
+    """Delete the band rows of up to `most` of the oldest banded articles fetched before
+    `before`; returns how many articles left the near-duplicate window.
+
+    Called with every write, it keeps pace with the articles coming in (four times their
+    rate) and catches up on an archive that had no window gradually. Ids grow with time, so
+    the oldest banded ids are the ones to look at; an old article revised recently (its
+    fetched_at renewed) stays a candidate until it ages again.
+    """
+    oldest = list(conn.execute(_OLDEST_BANDED, {"most": most}).scalars())
+    if not oldest:
+        return 0
+    expired = list(conn.execute(_STORED_BEFORE, {"ids": oldest, "before": before}).scalars())
+    if expired:
+        conn.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(expired)))
+    return len(expired)

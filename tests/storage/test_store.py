@@ -134,6 +134,37 @@ def test_a_reprint_joins_the_story_and_the_earliest_publication_is_its_original(
     assert rows(archive, "select outlet, original_outlet from reprints") == [("charter97", "pozirk")]
 
 
+def _refetched(stored: AnalysedArticle, days: float) -> AnalysedArticle:
+    article = stored.article
+    return replace(stored, article=replace(article, fetched_at=article.fetched_at + timedelta(days=days)))
+
+
+def test_only_articles_stored_within_the_window_are_near_duplicate_candidates(
+    archive: Archive,
+) -> None:
+    reprint = (BODY[0], BODY[1] + " Об этом сообщает агентство.", BODY[2])
+    assert store(archive, item("charter97", 1)) == [articles.NEW]
+    bands = rows(archive, "select count(*) from article_bands where article_id = 1")[0][0]
+    assert bands > 0
+    # 29 days later a reprint still joins the story.
+    [joined] = archive.store_articles([_refetched(item("pozirk", 2, body=reprint), 29)],
+                                      policy=POLICY)
+    assert joined.joined_story
+    # 31 days after the first, its band rows are gone (the reprint's, 2 days old, stay) ...
+    later = (BODY[0] + " Новые подробности.", BODY[1], BODY[2] + " Так сообщили в министерстве.")
+    [alone] = archive.store_articles([_refetched(item("pozirk", 3, body=later), 31)],
+                                     policy=POLICY)
+    assert rows(archive, "select count(*) from article_bands where article_id = 1") == [(0,)]
+    assert rows(archive, "select count(*) from article_bands where article_id = 2")[0][0] > 0
+    # ... so the third text found the 2-day-old reprint, not the expired first article; the
+    # first keeps its signature, story and exact-text identity.
+    assert alone.joined_story and alone.story_id == joined.story_id
+    assert rows(archive, "select count(*) from article_fingerprints") == [(3,)]
+    assert store(archive, _refetched(item("pozirk", 4), 40)) == [articles.SAME_TEXT]
+    far = archive.store_articles([_refetched(item("pozirk", 5, body=later[:2]), 80)], policy=POLICY)
+    assert not far[0].joined_story  # every candidate has left the window
+
+
 def test_an_unrelated_text_starts_a_story_of_its_own(archive: Archive) -> None:
     other = ("В Гродно открылся фестиваль народной музыки, на который приехали гости.",
              "Организаторы обещают концерты каждый вечер до воскресенья включительно.",
