@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.sources import Source, SourceError
 from storage.queries import RunTimes
 
 JITTER_SHARE = 0.1  # an interval run starts up to 10 % of its interval late ...
-MAX_JITTER = 60.0  # ... but never more than a minute, so outlets' runs drift apart
+# ... but never more than 30 s: the slots already spread the runs, and an article published
+# just after a run waits at most an interval plus the jitter plus a crawl for the next one.
+MAX_JITTER = 30.0
 CATCH_UP_FACTOR = 2  # a last success older than this many intervals means a gap to fill
 SLOT_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # interval slots count from here
 _CRON_SAMPLES = 24  # fire times looked at to find a cron schedule's longest gap
@@ -97,8 +100,41 @@ def outlet_trigger(source: Source, offset: float = 0.0) -> BaseTrigger:
     if source.cron:
         return cron_trigger(source.id, source.cron)
     seconds = source.interval_minutes * 60
-    return IntervalTrigger(seconds=seconds, start_date=SLOT_EPOCH + timedelta(seconds=offset),
-                           timezone=UTC, jitter=interval_jitter(seconds))
+    return SlotTrigger(timedelta(seconds=seconds), SLOT_EPOCH + timedelta(seconds=offset),
+                       interval_jitter(seconds))
+
+
+class SlotTrigger(BaseTrigger):  # type: ignore[misc]
+    """Fires at fixed slots, `start_date` + k × `interval`, each up to `jitter` seconds late.
+
+    APScheduler's IntervalTrigger counts the next run from the last one: a run started at
+    once (an overdue outlet at start-up) or late (jitter, a full pool) moves every later run,
+    so outlets started together stay together, and the jitter adds up run after run. Here the
+    next run is always the next slot: the same times before and after a restart.
+    """
+
+    def __init__(self, interval: timedelta, start_date: datetime, jitter: float) -> None:
+        if interval <= timedelta(0):
+            raise ValueError("interval must be positive")
+        self.interval = interval
+        self.start_date = start_date
+        self.jitter = jitter
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime:
+        if previous_fire_time is None:  # the first slot from now on
+            index = math.ceil((now - self.start_date) / self.interval)
+        else:  # the slot after the previous run's (late by its jitter, or started at once)
+            index = math.floor((previous_fire_time - self.start_date) / self.interval) + 1
+            if self._slot(index) - previous_fire_time < self.interval / 2:
+                index += 1  # a run at once just before a slot: that slot is skipped, not run twice
+        return self._slot(index) + timedelta(seconds=random.uniform(0, self.jitter))
+
+    def _slot(self, index: int) -> datetime:
+        return self.start_date + index * self.interval
+
+    def __str__(self) -> str:
+        return (f"every {self.interval}, at {self.start_date:%H:%M:%S} UTC + k × interval, "
+                f"up to {self.jitter:g} s late")
 
 
 def interval_jitter(seconds: float) -> float:
@@ -149,8 +185,8 @@ def _day(text: str, field: str) -> int:
 
 def typical_interval(trigger: BaseTrigger, now: datetime) -> timedelta:
     """The time between runs: the interval itself, or a cron schedule's longest gap ahead."""
-    if isinstance(trigger, IntervalTrigger):
-        return trigger.interval  # type: ignore[no-any-return]
+    if isinstance(trigger, SlotTrigger):
+        return trigger.interval
     fires: list[datetime] = []
     previous = None
     for _ in range(_CRON_SAMPLES):

@@ -11,11 +11,17 @@ from pathlib import Path
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.sources import Source, SourceError, load_sources
 from scheduler.daemon_state import DaemonState, OutletState, describe, read_state, write_state
-from scheduler.schedule import crontab_weekdays, needs_catch_up, outlet_trigger, plan_groups, typical_interval
+from scheduler.schedule import (
+    SlotTrigger,
+    crontab_weekdays,
+    needs_catch_up,
+    outlet_trigger,
+    plan_groups,
+    typical_interval,
+)
 from storage.queries import RunTimes
 from tests.conftest import belmon_env
 
@@ -31,14 +37,14 @@ def test_an_outlet_never_crawled_runs_at_once_on_its_interval() -> None:
     [job] = plan_groups([_source(interval_minutes=15)], {}, NOW)
     assert job.outlets == ("charter97",)
     assert job.first_run == NOW
-    assert isinstance(job.trigger, IntervalTrigger)
+    assert isinstance(job.trigger, SlotTrigger)
     assert job.interval == timedelta(minutes=15)
-    assert job.trigger.jitter == pytest.approx(60)  # 10 % of 15 min is 90 s: capped at a minute
+    assert job.trigger.jitter == pytest.approx(30)  # 10 % of 15 min is 90 s: capped at 30 s
 
 
 def test_fractional_minutes_give_a_seconds_long_interval_with_a_small_jitter() -> None:
     trigger = outlet_trigger(_source(interval_minutes=0.05))
-    assert isinstance(trigger, IntervalTrigger)
+    assert isinstance(trigger, SlotTrigger)
     assert trigger.interval == timedelta(seconds=3)
     assert trigger.jitter == pytest.approx(0.3)
 
@@ -49,7 +55,7 @@ def test_a_recent_run_waits_for_its_slot_the_same_after_a_restart() -> None:
     [job] = plan_groups([_source(interval_minutes=30)], history, NOW)
     assert job.first_run is None  # the trigger decides: the outlet's next slot
     [later] = plan_groups([_source(interval_minutes=30)], history, NOW + timedelta(minutes=7))
-    assert isinstance(job.trigger, IntervalTrigger) and isinstance(later.trigger, IntervalTrigger)
+    assert isinstance(job.trigger, SlotTrigger) and isinstance(later.trigger, SlotTrigger)
     assert (job.trigger.start_date, job.trigger.interval) == (later.trigger.start_date,
                                                               later.trigger.interval)
     random.seed(5)
@@ -114,17 +120,29 @@ def test_an_overdue_outlet_runs_at_once() -> None:
     assert job.first_run == NOW
 
 
-def test_jitter_spreads_runs_within_the_jitter_and_never_earlier() -> None:
-    trigger = outlet_trigger(_source(interval_minutes=10))
+def test_jitter_spreads_runs_within_the_jitter_of_their_slots_and_never_adds_up() -> None:
+    trigger = outlet_trigger(_source(interval_minutes=10))  # slots at :00, :10, ... (NOW is 10:00)
     random.seed(1)
     previous = NOW
     delays = []
-    for _ in range(50):
+    for k in range(1, 51):
         fire = trigger.get_next_fire_time(previous, previous)
-        delays.append((fire - previous).total_seconds() - 600)
+        delays.append((fire - (NOW + k * timedelta(minutes=10))).total_seconds())
         previous = fire
-    assert all(0 <= d <= 60 for d in delays)
+    assert all(0 <= d <= 30 for d in delays), delays  # the 50th run is still at its slot
     assert len({round(d, 3) for d in delays}) > 40
+
+
+def test_a_run_started_at_once_is_followed_by_the_next_slot_not_an_interval_later() -> None:
+    trigger = outlet_trigger(_source(interval_minutes=10), offset=120)  # slots at :02, :12, ...
+    assert isinstance(trigger, SlotTrigger)
+    trigger.jitter = 0
+    at_once = NOW + timedelta(minutes=5, seconds=17)  # 10:05:17, an overdue outlet at start-up
+    assert trigger.get_next_fire_time(at_once, at_once) == NOW + timedelta(minutes=12)
+    # Just before a slot: that slot would come seconds later; the next one is taken instead.
+    early = NOW + timedelta(minutes=1, seconds=50)
+    assert trigger.get_next_fire_time(early, early) == NOW + timedelta(minutes=12)
+    assert trigger.get_next_fire_time(None, NOW) == NOW + timedelta(minutes=2)
 
 
 @pytest.mark.parametrize(("last_success", "expected"), [
