@@ -329,6 +329,7 @@ class Replica:
         self._address = (host, port)
         self._clock = clock or (lambda: datetime.now(MINSK))
         self._servers: dict[str, OutletServer] = {}
+        self._mirrors: list[OutletServer] = []
         self._threads: list[threading.Thread] = []
         self._log: deque[tuple[str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
         self._times: deque[float] = deque(maxlen=REQUEST_LOG_SIZE)  # beside _log, one each
@@ -366,10 +367,28 @@ class Replica:
             if self._threads:
                 server.shutdown()
             server.server_close()
+        for mirror in self._mirrors:
+            mirror.shutdown()
+            mirror.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
         self._servers.clear()
+        self._mirrors.clear()
         self._threads.clear()
+
+    def mirror(self, key: str) -> str:
+        """Serve `key`'s pages ("charter97", "belta.be") on one more port, as another outlet's
+        host would; returns its base URL. (A benchmark's hundred outlets are copies of one, each
+        on a host of its own: outlets that share a host share the URLs they fetch.)"""
+        if key not in self._servers:
+            raise KeyError(f"not served: {key!r}")
+        server = OutletServer((self._address[0], 0), key, self)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name=f"replica-{key}-mirror", daemon=True)
+        thread.start()
+        self._mirrors.append(server)
+        self._threads.append(thread)
+        return server.base_url
 
     def __enter__(self) -> Replica:
         return self.start()
