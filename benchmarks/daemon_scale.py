@@ -122,11 +122,9 @@ def daemon_scale_benchmark(copies: int = 100, intervals: int = 3, interval_s: fl
             try:
                 result = _watch(proc, db, replica, ids, corpus, intervals, interval_s,
                                 ready_limit_s)
-            except RuntimeError:
-                import shutil
-                shutil.copy(db, "/tmp/daemon_scale_failed.sqlite")
-                shutil.copy(log_path, "/tmp/daemon_scale_failed.log")
-                raise
+            except RuntimeError as failed:
+                tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+                raise RuntimeError(f"{failed}\nthe daemon's log ends:\n{tail}") from None
             finally:
                 proc.send_signal(signal.SIGTERM)
                 result_code = proc.wait(timeout=180)
