@@ -3,6 +3,7 @@
     python -m benchmarks.run            # the full set (about an hour on 2 cores)
     python -m benchmarks.run --quick    # smaller sizes, a few minutes
     python -m benchmarks.run --only store daemon_scale   # these again; the rest kept
+    python -m benchmarks.run --render   # the report again from docs/benchmarks.json
 
 Figures are medians of several runs made side by side in this one run; the
 machines are shared and noisy, so compare ratios rather than absolute numbers
@@ -73,9 +74,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     parser.add_argument("--only", nargs="*", help="run only these scenarios")
     parser.add_argument("--output", type=Path, default=REPORT)
+    parser.add_argument("--render", action="store_true",
+                        help="run nothing: write the report again from its .json and findings.md")
     parser.add_argument("--scenario-json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
+    if args.render:
+        args.output.write_text(render(mode, _load(args.output.with_suffix(".json"))),
+                               encoding="utf-8")
+        return
     if args.scenario_json:  # one scenario, in this process, for the parent run below
         (name,) = args.only
         result = scenarios(SIZES[mode])[name]()

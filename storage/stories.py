@@ -33,6 +33,8 @@ _OLDEST_BANDED = (
     select(ArticleBand.article_id).distinct().order_by(ArticleBand.article_id)
     .limit(bindparam("most"))
 )
+_FIRST_BANDED_FETCHED = select(ArticleRow.fetched_at).where(
+    ArticleRow.id == select(func.min(ArticleBand.article_id)).scalar_subquery())
 _STORED_BEFORE = select(ArticleRow.id).where(
     ArticleRow.id.in_(bindparam("ids", expanding=True)), ArticleRow.fetched_at < bindparam("before"))
 _SIGNATURES = (
@@ -103,9 +105,10 @@ def expire_bands(conn: Connection, before: datetime, most: int = EXPIRE_PER_BATC
     the oldest banded ids are the ones to look at; an old article revised recently (its
     fetched_at renewed) stays a candidate until it ages again.
     """
-    oldest = list(conn.execute(_OLDEST_BANDED, {"most": most}).scalars())
-    if not oldest:
+    first = conn.execute(_FIRST_BANDED_FETCHED).first()
+    if first is None or first.fetched_at >= before:  # the usual case: nothing has aged out
         return 0
+    oldest = list(conn.execute(_OLDEST_BANDED, {"most": most}).scalars())
     expired = list(conn.execute(_STORED_BEFORE, {"ids": oldest, "before": before}).scalars())
     if expired:
         conn.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(expired)))
