@@ -129,7 +129,7 @@ def daemon_scale_benchmark(copies: int = 100, intervals: int = 3, interval_s: fl
                 proc.send_signal(signal.SIGTERM)
                 result_code = proc.wait(timeout=180)
         text = log_path.read_text(encoding="utf-8", errors="replace")
-        runs = _query(db, "select outlet, trigger, status, started_at from crawl_runs "
+        runs = _query(db, "select outlet, trigger, status, started_at, pid from crawl_runs "
                           "where started_at >= ? order by id", result.pop("ready_at"))
         sources = [s for s in load_sources(sources_file).values() if s.id in set(ids)]
     late = _lateness(runs, sources)
@@ -144,7 +144,7 @@ def daemon_scale_benchmark(copies: int = 100, intervals: int = 3, interval_s: fl
         "runs_watched": len(runs), "runs_failed": len(failed),
         "runs_skipped": text.count("this run is skipped"), "runs_missed": text.count("was missed"),
         "late_median_s": median(late) if late else 0.0, "late_max_s": max(late, default=0.0),
-        "crawl_processes_per_interval": text.count(" crawl (up to ") / max(1, result["intervals_seen"]),
+        "crawl_processes_per_interval": len({r[4] for r in runs}) / result["intervals_seen"],
     })
     return result
 
@@ -236,7 +236,7 @@ def _lateness(runs: list[tuple[Any, ...]], sources: list[Any]) -> list[float]:
     groups = plan_groups(sources, {}, datetime.now(UTC), per_crawl=10)
     slot_of = {o: g for g in groups for o in g.outlets}
     late = []
-    for outlet, _trigger, _status, started in runs:
+    for outlet, _trigger, _status, started, _pid in runs:
         group = slot_of[outlet]
         start = group.trigger.start_date
         phase = (_when(started) - start).total_seconds() % group.interval.total_seconds()
