@@ -35,6 +35,11 @@ _LATIN_I = re.compile("(?<=[а-яёў])i|i(?=[а-яёў])")
 _NOT_LACINKA = re.compile("[ąęóżřěůťďňľĺŕáéíúýėįųūõäöüßàâçèêëîïôûœñåæøĉĝĥĵŝ]")
 _LACINKA_MARKS = re.compile("[čšžłŭćśźń]")
 _CARON = "čšž"
+_ENGLISH_LETTER = re.compile("[a-z]")
+_WORD = re.compile(r"[^\W\d_]+")
+_ENGLISH_WORDS = frozenset((
+    "the", "and", "of", "that", "with", "for", "was", "were", "has", "have", "had", "this",
+    "from", "which", "said", "its", "their", "his", "they", "would", "will", "been", "are"))
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +87,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
             return candidates[0]
     elif _is_lacinka(lowered, letters):
         return "be"
+    elif _plainly_english(lowered, letters):
+        return "en"  # the model (72 MB) is loaded only for a text these rules cannot tell
     ranked = _ranked(sample, candidates)
     lang, prob = ranked[0]
     if hint and prob < _CONFIDENT and dict(ranked).get(hint, 0.0) >= _POSSIBLE:
@@ -99,6 +106,16 @@ def _slavic_candidates(lowered: str, cyrillic: int) -> list[str]:
     never = {lang: sum(count[ch] for ch in letters) for lang, letters in _NEVER.items()}
     never["ru"] += len(_VOWEL_HARD_SIGN.findall(lowered))
     return [lang for lang, n in never.items() if n * 100 <= cyrillic]
+
+
+def _plainly_english(lowered: str, letters: int) -> bool:
+    """Plain English: letters of the English alphabet only, and at least one word in eight
+    one of English's own function words (no other Latin-script language writes "the",
+    "and", "of", "which" or "said" as words)."""
+    if len(_ENGLISH_LETTER.findall(lowered)) < letters:  # an accent, a Cyrillic word: not plain
+        return False
+    words = _WORD.findall(lowered)
+    return len(words) >= 20 and sum(w in _ENGLISH_WORDS for w in words) * 8 >= len(words)
 
 
 def _is_lacinka(lowered: str, letters: int) -> bool:
