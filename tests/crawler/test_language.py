@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import lxml.html
 import pytest
@@ -119,3 +121,18 @@ def test_reading_keeps_the_language_and_picks_the_nearest_mode(key: str, mode: s
     expected = key.removesuffix("-latn")
     assert reading(TEXTS[key]) == (expected, mode)
     assert reading(TEXTS[key], language=expected) == (expected, mode)
+
+
+def test_plain_english_is_told_without_loading_the_model() -> None:
+    english = ("The delegation from Minsk said that the talks with the Chinese side had been "
+               "useful, and that both ministries would meet again in the spring to discuss "
+               "the new industrial park and the loans for its roads.")
+    dutch = ("De delegatie uit Minsk zei dat de gesprekken met de Chinese kant nuttig waren en "
+             "dat beide ministeries elkaar in het voorjaar opnieuw zouden ontmoeten.")
+    code = ("import sys; from crawler.extraction.language import detect_language, _identifier; "
+            "print(detect_language(sys.argv[1]), _identifier.cache_info().currsize, "
+            "detect_language(sys.argv[2]), _identifier.cache_info().currsize)")
+    shown = subprocess.run([sys.executable, "-c", code, english, dutch], capture_output=True,
+                           text=True, check=True, timeout=60).stdout.split()
+    # English without the model; Dutch, which shares letters but not those words, with it.
+    assert shown == ["en", "0", "nl", "1"]
