@@ -35,6 +35,7 @@ _LATIN_I = re.compile("(?<=[а-яёў])i|i(?=[а-яёў])")
 _NOT_LACINKA = re.compile("[ąęóżřěůťďňľĺŕáéíúýėįųūõäöüßàâçèêëîïôûœñåæøĉĝĥĵŝ]")
 _LACINKA_MARKS = re.compile("[čšžłŭćśźń]")
 _CARON = "čšž"
+_LONG_CYRILLIC = 200  # Cyrillic letters from which a language's frequent letters must show
 _ENGLISH_LETTER = re.compile("[a-z]")
 _WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH_WORDS = frozenset((
@@ -105,14 +106,21 @@ def _slavic_candidates(lowered: str, cyrillic: int) -> list[str]:
     count["і"] += len(_LATIN_I.findall(lowered))
     never = {lang: sum(count[ch] for ch in letters) for lang, letters in _NEVER.items()}
     never["ru"] += len(_VOWEL_HARD_SIGN.findall(lowered))
-    return [lang for lang, n in never.items() if n * 100 <= cyrillic]
+    allowed = [lang for lang, n in never.items() if n * 100 <= cyrillic]
+    if cyrillic >= _LONG_CYRILLIC:
+        # A long text without the letters a language writes all the time is not in it:
+        # Ukrainian і, ї, є (about one letter in twenty), Bulgarian's vowel ъ (one in forty).
+        often = {"uk": count["і"] + count["ї"] + count["є"],
+                 "bg": len(_VOWEL_HARD_SIGN.findall(lowered))}
+        allowed = [lang for lang in allowed if often.get(lang, cyrillic) * 200 >= cyrillic]
+    return allowed
 
 
 def _plainly_english(lowered: str, letters: int) -> bool:
-    """Plain English: letters of the English alphabet only, and at least one word in eight
-    one of English's own function words (no other Latin-script language writes "the",
-    "and", "of", "which" or "said" as words)."""
-    if len(_ENGLISH_LETTER.findall(lowered)) < letters:  # an accent, a Cyrillic word: not plain
+    """Plain English: letters of the English alphabet (98 in 100 at least: a name may bear an
+    accent), and at least one word in eight one of English's own function words (no other
+    Latin-script language writes "the", "and", "of", "which" or "said" as words)."""
+    if len(_ENGLISH_LETTER.findall(lowered)) * 50 < letters * 49:
         return False
     words = _WORD.findall(lowered)
     return len(words) >= 20 and sum(w in _ENGLISH_WORDS for w in words) * 8 >= len(words)

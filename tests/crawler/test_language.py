@@ -136,3 +136,19 @@ def test_plain_english_is_told_without_loading_the_model() -> None:
                            text=True, check=True, timeout=60).stdout.split()
     # English without the model; Dutch, which shares letters but not those words, with it.
     assert shown == ["en", "0", "nl", "1"]
+
+
+def test_a_long_russian_text_without_its_telltale_letters_needs_no_model() -> None:
+    # No ы, э, ё here, so the letters that rule out Ukrainian and Bulgarian are missing; but a
+    # text this long in Ukrainian would show і, ї or є, and one in Bulgarian a vowel ъ.
+    russian = ("Министр сообщил, что делегация провела встречу с партнерами в Пекине и "
+               "договорилась о новой поставке калийного удобрения на следующий год. По его "
+               "словам, на встрече обсудили строительство логистического центра под Минском "
+               "и кредит для предприятий, работающих в индустриальном парке. Соглашение "
+               "подпишут весной, когда завершится его юридическая проверка.")
+    assert not set(russian) & set("ыэёъ") and sum("а" <= ch <= "я" for ch in russian.lower()) > 200
+    code = ("import sys; from crawler.extraction.language import detect_language, _identifier; "
+            "print(detect_language(sys.argv[1]), _identifier.cache_info().currsize)")
+    shown = subprocess.run([sys.executable, "-c", code, russian], capture_output=True,
+                           text=True, check=True, timeout=60).stdout.split()
+    assert shown == ["ru", "0"]
