@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import BELMON, median
+from benchmarks.measure import BELMON, _tree, median
 from crawler.sources import DEFAULT_SOURCES, load_sources
 from replica.corpus import load_corpus
 from replica.server import Replica
@@ -78,8 +78,6 @@ def _toml_value(value: Any) -> str:
 def _tree_usage(pid: int) -> tuple[float, float]:
     """(resident MB, CPU seconds ever used) of `pid` and its descendants, those that ended and
     were waited for included (a process's cutime holds its reaped children's)."""
-    from benchmarks.measure import _tree
-
     rss_mb, cpu = 0.0, 0.0
     for member in _tree(pid):
         try:

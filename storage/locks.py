@@ -117,22 +117,15 @@ def hold_outlets(
     Without `wait`, the first busy outlet raises LockBusy and no lock is kept. The returned
     stack releases them all; the kernel does so anyway when the process ends.
     """
-    stack = ExitStack()
-    try:
-        for outlet in sorted(set(outlets)):
-            lock = outlet_lock(db, outlet)
-            try:
-                lock.acquire()
-            except LockBusy as busy:
-                if not wait:
-                    raise
-                if on_wait is not None:
-                    on_wait(busy)
-                lock.acquire(wait=True)
-            stack.callback(lock.release)
-    except BaseException:
-        stack.close()
-        raise
+    def wait_for_it(lock: FileLock, busy: LockBusy) -> bool:
+        if not wait:
+            raise busy
+        if on_wait is not None:
+            on_wait(busy)
+        lock.acquire(wait=True)
+        return True
+
+    stack, _held = _hold(db, outlets, wait_for_it)
     return stack
 
 
@@ -141,23 +134,37 @@ def hold_free_outlets(db: str, outlets: Iterable[str]) -> tuple[ExitStack, list[
 
     Returns the stack that releases them, the outlets held (in name order) and the busy ones.
     """
+    busy: list[LockBusy] = []
+
+    def skip_it(_lock: FileLock, taken: LockBusy) -> bool:
+        busy.append(taken)
+        return False
+
+    stack, held = _hold(db, outlets, skip_it)
+    return stack, held, busy
+
+
+def _hold(
+    db: str, outlets: Iterable[str], when_busy: Callable[[FileLock, LockBusy], bool]
+) -> tuple[ExitStack, list[str]]:
+    """Take each outlet's lock in name order; for a busy one `when_busy` waits for it (True),
+    skips it (False) or raises. On any exception every lock taken is released."""
     stack = ExitStack()
     held: list[str] = []
-    busy: list[LockBusy] = []
     try:
         for outlet in sorted(set(outlets)):
             lock = outlet_lock(db, outlet)
             try:
                 lock.acquire()
-            except LockBusy as taken:
-                busy.append(taken)
-                continue
+            except LockBusy as busy:
+                if not when_busy(lock, busy):
+                    continue
             stack.callback(lock.release)
             held.append(outlet)
     except BaseException:
         stack.close()
         raise
-    return stack, held, busy
+    return stack, held
 
 
 def pid_alive(pid: int) -> bool:
